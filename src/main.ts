@@ -1,0 +1,161 @@
+/**
+ * Composition root: config → store → knowledge base → engine → channels → web. Nothing else wires parts together.
+ * `npm start` runs this file; tests call startPlatform() with their own settings.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import os from 'node:os';
+import express from 'express';
+import type { ChannelConnector, ChannelContext } from '../channels/types';
+import { createAppConnector } from '../channels/app';
+import { loadConfig, secretValues, type Config } from './config';
+import type { TurnEngine } from './domain/turn';
+import type { TriageVerdict } from './domain/types';
+import { createAckEngine } from './engine/ackEngine';
+import { createLogger, type Log } from './log';
+import { applyDeliveryUpdate } from './pipeline/deliveryUpdates';
+import { DeliveryWorker } from './pipeline/deliveryWorker';
+import { LocalEventBus, PostgresEventBus, type EventBus } from './pipeline/events';
+import { Pipeline } from './pipeline/pipeline';
+import { systemClock, type Clock } from './store/clock';
+import { migrate, openDatabase, readiness, type DbHandle } from './store/db';
+import { getValue, setValue } from './store/kv';
+import { createWebApp } from './web/app';
+
+export interface PlatformOptions {
+  clock?: Clock;
+  log?: Log;
+  /** Replaces the bot (benchmarks of the bare pipeline). */
+  engine?: TurnEngine;
+}
+
+export interface Platform {
+  config: Config;
+  url: string;
+  server: http.Server;
+  store: DbHandle;
+  bus: EventBus;
+  pipeline: Pipeline;
+  worker: DeliveryWorker;
+  connectors: Map<string, ChannelConnector>;
+  log: Log;
+  clock: Clock;
+  /** Waits until every received message is processed and every due delivery attempted (tests). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? createLogger({ level: config.LOG_LEVEL, secrets: secretValues(config) });
+  const clock = options.clock ?? systemClock;
+  const instance = config.INSTANCE_ID || `${os.hostname()}-${process.pid}`;
+
+  const store = openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await migrate(store.db);
+  const sessionSecret = config.SESSION_SECRET || (await sharedSecret(store, clock));
+
+  const bus: EventBus = store.pool ? new PostgresEventBus(store.pool, (err) => log.warn({ err }, 'event bus')) : new LocalEventBus();
+  if (bus instanceof PostgresEventBus) await bus.start();
+
+  const triage = (_text: string): TriageVerdict => ({ level: 'none', symptoms: [] });
+  const engine = options.engine ?? createAckEngine('Dạ, Tổng đài 1022 đã nhận tin nhắn của anh/chị ạ.');
+
+  const connectors = new Map<string, ChannelConnector>();
+  if (config.APP_CHANNEL_TOKEN) {
+    connectors.set('app', createAppConnector({ token: config.APP_CHANNEL_TOKEN, callbackUrl: config.APP_CALLBACK_URL, callbackSecret: config.APP_CALLBACK_SECRET, timeoutMs: config.SEND_TIMEOUT_MS }));
+  }
+
+  const worker = new DeliveryWorker(
+    { store, clock, bus, connectors, log },
+    {
+      worker: instance,
+      concurrency: config.DELIVERY_CONCURRENCY,
+      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+      baseDelayMs: config.DELIVERY_BASE_DELAY_MS,
+      maxDelayMs: config.DELIVERY_MAX_DELAY_MS,
+      pollMs: config.DELIVERY_POLL_MS,
+      sendTimeoutMs: config.SEND_TIMEOUT_MS,
+    },
+  );
+  const pipeline = new Pipeline({ store, clock, engine, triage, bus, log, onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)) });
+
+  const channelContext: ChannelContext = {
+    receive: (message) => pipeline.receive(message),
+    receiveAndReply: (message) => pipeline.receiveAndReply(message),
+    updateDelivery: (update) => applyDeliveryUpdate(store, bus, update),
+    log,
+  };
+  const channelRouter = express.Router();
+  for (const connector of connectors.values()) connector.mount?.(channelRouter, channelContext);
+
+  const app = createWebApp({ readiness: () => readiness(store.db), channelRouter, log });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  void sessionSecret;
+
+  for (const connector of connectors.values()) await connector.start?.(channelContext);
+  worker.start();
+  // Messages acknowledged before a crash but never answered are processed now.
+  await pipeline.recover();
+
+  let stopped = false;
+  return {
+    config, url, server, store, bus, pipeline, worker, connectors, log, clock,
+    async settle() {
+      await pipeline.idle();
+      await worker.drain();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      for (const connector of connectors.values()) await connector.stop?.();
+      await pipeline.stop();
+      await worker.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** A secret for signed links and tokens, generated once and shared by every instance through the database. */
+async function sharedSecret(store: DbHandle, clock: Clock): Promise<string> {
+  const existing = await getValue(store.db, 'session_secret');
+  if (existing) return existing;
+  await setValue(store.db, 'session_secret', randomBytes(32).toString('hex'), clock.now().toISOString()).catch(() => undefined);
+  return (await getValue(store.db, 'session_secret')) as string;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const platform = await startPlatform(config);
+  const { url, log } = platform;
+  log.info({ database: platform.store.dialect }, 'hotline1022 started');
+  console.log(`\nTổng đài 1022 is running:\n  widget demo  ${url}/\n  console      ${url}/console\n  health       ${url}/healthz  ${url}/readyz\n`);
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    platform.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  // A failing background task is logged; the process keeps serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+if (require.main === module) void main();
