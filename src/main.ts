@@ -22,6 +22,8 @@ import { systemClock, type Clock } from './store/clock';
 import { migrate, openDatabase, readiness, type DbHandle } from './store/db';
 import { getValue, setValue } from './store/kv';
 import { createWebApp } from './web/app';
+import { createRealtime } from './web/realtime';
+import type { Server as RealtimeServer } from 'socket.io';
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -34,6 +36,9 @@ export interface Platform {
   config: Config;
   url: string;
   server: http.Server;
+  io: RealtimeServer;
+  /** Shared secret for signed links and tokens (SESSION_SECRET or generated once in the database). */
+  secret: string;
   store: DbHandle;
   bus: EventBus;
   pipeline: Pipeline;
@@ -80,6 +85,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   );
   const pipeline = new Pipeline({ store, clock, engine, triage, bus, log, onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)) });
 
+  // The HTTP server and socket.io exist before the routes, so connectors and routers can use them.
+  const server = http.createServer();
+  const io = await createRealtime(server, store.pool);
+
   const channelContext: ChannelContext = {
     receive: (message) => pipeline.receive(message),
     receiveAndReply: (message) => pipeline.receiveAndReply(message),
@@ -89,15 +98,17 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const channelRouter = express.Router();
   for (const connector of connectors.values()) connector.mount?.(channelRouter, channelContext);
 
-  const app = createWebApp({ readiness: () => readiness(store.db), channelRouter, log });
-  const server = http.createServer(app);
+  // Feature routers (console API, widget, cases, reports…), mounted after the channel webhooks.
+  const routers: express.Router[] = [];
+
+  const app = createWebApp({ readiness: () => readiness(store.db), channelRouter, routers, log });
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
-  void sessionSecret;
 
   for (const connector of connectors.values()) await connector.start?.(channelContext);
   worker.start();
@@ -106,7 +117,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 
   let stopped = false;
   return {
-    config, url, server, store, bus, pipeline, worker, connectors, log, clock,
+    config, url, server, io, secret: sessionSecret, store, bus, pipeline, worker, connectors, log, clock,
     async settle() {
       await pipeline.idle();
       await worker.drain();
@@ -114,7 +125,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       for (const connector of connectors.values()) await connector.stop?.();
       await pipeline.stop();
