@@ -6,18 +6,26 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import express from 'express';
 import type { ChannelConnector, ChannelContext } from '../channels/types';
 import { createAppConnector } from '../channels/app';
 import { loadConfig, secretValues, type Config } from './config';
-import type { TurnEngine } from './domain/turn';
+import type { TurnEffect, TurnEngine } from './domain/turn';
 import type { TriageVerdict } from './domain/types';
-import { createAckEngine } from './engine/ackEngine';
+import { createBotEngine } from './engine/botEngine';
+import { fill, loadTemplates } from './kb/templates';
+import { PublishedBase } from './kb/publishedBase';
+import { recordAnswered, recordFeedback, recordQuestionLeft } from './kb/usage';
+import { DEFAULT_THRESHOLDS, decide, suggestions } from './nlp/retriever';
+import { createCovidBot } from '../bots/covid1022/bot';
+import type { BotDeps } from '../bots/covid1022/deps';
+import { loadIntents } from '../bots/covid1022/intents';
 import { createLogger, type Log } from './log';
 import { applyDeliveryUpdate } from './pipeline/deliveryUpdates';
 import { DeliveryWorker } from './pipeline/deliveryWorker';
 import { LocalEventBus, PostgresEventBus, type EventBus } from './pipeline/events';
-import { Pipeline } from './pipeline/pipeline';
+import { Pipeline, type PipelineHooks } from './pipeline/pipeline';
 import { systemClock, type Clock } from './store/clock';
 import { migrate, openDatabase, readiness, type DbHandle } from './store/db';
 import { getValue, setValue } from './store/kv';
@@ -30,6 +38,8 @@ export interface PlatformOptions {
   log?: Log;
   /** Replaces the bot (benchmarks of the bare pipeline). */
   engine?: TurnEngine;
+  /** Replaces the triage detector (tests). */
+  triage?: (text: string) => TriageVerdict;
 }
 
 export interface Platform {
@@ -42,6 +52,7 @@ export interface Platform {
   store: DbHandle;
   bus: EventBus;
   pipeline: Pipeline;
+  knowledge: PublishedBase;
   worker: DeliveryWorker;
   connectors: Map<string, ChannelConnector>;
   log: Log;
@@ -63,8 +74,27 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const bus: EventBus = store.pool ? new PostgresEventBus(store.pool, (err) => log.warn({ err }, 'event bus')) : new LocalEventBus();
   if (bus instanceof PostgresEventBus) await bus.start();
 
-  const triage = (_text: string): TriageVerdict => ({ level: 'none', symptoms: [] });
-  const engine = options.engine ?? createAckEngine('Dạ, Tổng đài 1022 đã nhận tin nhắn của anh/chị ạ.');
+  const knowledge = new PublishedBase({ db: store.db, bus, kbDir: config.KB_DIR, clock, onError: (err) => log.error({ err }, 'knowledge base reload failed') });
+  await knowledge.start();
+  const templates = loadTemplates(path.join(config.KB_DIR, 'templates.yaml'));
+  const texts = (key: string, vars: Record<string, string | number> = {}) => fill(templates[key] ?? key, vars);
+  const thresholds = { ...DEFAULT_THRESHOLDS, answer: config.ANSWER_THRESHOLD, suggest: config.SUGGEST_THRESHOLD };
+
+  const triage = options.triage ?? ((_text: string): TriageVerdict => ({ level: 'none', symptoms: [] }));
+  const botDeps: BotDeps = {
+    texts,
+    intent: loadIntents(path.join(config.KB_DIR, 'intents.yaml')),
+    faq: {
+      search(text) {
+        const result = knowledge.index.search(text);
+        return { matches: result.matches, confidence: result.confidence, decision: decide(result, thresholds), options: suggestions(result, thresholds) };
+      },
+      entry: (id) => knowledge.index.current.entries.get(id),
+    },
+    details: () => ({}),
+    agencyFor: () => undefined,
+  };
+  const engine = options.engine ?? createBotEngine(createCovidBot(botDeps), { onTurnError: (err) => log.error({ err }, 'bot turn failed') });
 
   const connectors = new Map<string, ChannelConnector>();
   if (config.APP_CHANNEL_TOKEN) {
@@ -83,7 +113,15 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       sendTimeoutMs: config.SEND_TIMEOUT_MS,
     },
   );
-  const pipeline = new Pipeline({ store, clock, engine, triage, bus, log, onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)) });
+  const hooks: PipelineHooks = {
+    turnContext: async () => ({ operatorsOnShift: true, operatorHours: config.OPERATOR_HOURS_TEXT }),
+    effects: {
+      answered: (tx, effect, info) => recordAnswered(tx, effect as Extract<TurnEffect, { type: 'answered' }>, { conversationId: info.conversation.id, channel: info.conversation.channel, at: info.now }),
+      feedback: (tx, effect, info) => recordFeedback(tx, effect as { entryId: string; helpful: boolean }, { conversationId: info.conversation.id, at: info.now }),
+      questionLeft: (tx, effect, info) => recordQuestionLeft(tx, (effect as { question: string }).question, { conversationId: info.conversation.id, channel: info.conversation.channel, at: info.now }),
+    },
+  };
+  const pipeline = new Pipeline({ store, clock, engine, triage, bus, log, hooks, onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)) });
 
   // The HTTP server and socket.io exist before the routes, so connectors and routers can use them.
   const server = http.createServer();
@@ -117,7 +155,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 
   let stopped = false;
   return {
-    config, url, server, io, secret: sessionSecret, store, bus, pipeline, worker, connectors, log, clock,
+    config, url, server, io, secret: sessionSecret, knowledge, store, bus, pipeline, worker, connectors, log, clock,
     async settle() {
       await pipeline.idle();
       await worker.drain();
@@ -128,6 +166,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       for (const connector of connectors.values()) await connector.stop?.();
+      knowledge.stop();
       await pipeline.stop();
       await worker.stop();
       await bus.close();

@@ -7,6 +7,10 @@ export interface TurnRequest {
   triage: TriageVerdict;
   /** ISO time of the turn (the platform's clock). */
   now: string;
+  /** Facts the platform looked up for this turn (operators on shift…), read in the turn's transaction. */
+  context?: Record<string, unknown>;
+  /** Channel facts the connector told (meta of the inbound message: noReply, transcript confidence…). */
+  meta?: Record<string, unknown>;
 }
 
 export interface BotReply {

@@ -45,7 +45,8 @@ export async function writeOutbound(db: Executor, conversation: Conversation, dr
     ...(draft.quickReplies?.length && { quickReplies: draft.quickReplies }),
     author: draft.author,
     ...(draft.authorName && { authorName: draft.authorName }),
-    meta: { ...draft.meta, messageId: message.id },
+    // The connector needs the citizen's last message time for channel windows (Messenger 24 h, Zalo 7 days).
+    meta: { ...draft.meta, messageId: message.id, lastCitizenMessageAt: conversation.lastCitizenMessageAt },
   };
   const outboxId = await enqueue(db, message.id, payload, at);
   return { messageId: message.id, outboxId, message: payload };

@@ -31,6 +31,8 @@ export interface TurnContextInfo {
 export interface PipelineHooks {
   /** Every citizen message with an urgent or emergency verdict, in the turn's transaction, bot or operator mode. */
   onUrgent?(tx: Executor, info: TurnContextInfo): Promise<void>;
+  /** Facts for the bot, looked up in the turn's transaction (operators on shift…). */
+  turnContext?(tx: Executor, info: TurnContextInfo): Promise<Record<string, unknown>>;
   /** Applies a turn effect in the turn's transaction. Unknown effects are logged and skipped. */
   effects?: Record<string, (tx: Executor, effect: TurnEffect, info: TurnContextInfo) => Promise<void>>;
 }
@@ -143,12 +145,17 @@ export class Pipeline {
         await this.deps.hooks?.onUrgent?.(tx, info);
         events.push({ type: 'urgent.alert', conversationId: conversation.id, level: verdict.level, symptoms: verdict.symptoms });
       }
-      if (conversation.state === 'bot' || conversation.state === 'closed') {
+      // Auto-replies and bounces (email) are stored but never answered.
+      const answerable = !message.meta.noReply;
+      if (answerable && (conversation.state === 'bot' || conversation.state === 'closed')) {
+        const context = (await this.deps.hooks?.turnContext?.(tx, info)) ?? {};
         const result = await this.deps.engine.turn(stateStore(tx, now), {
           conversation: { id: conversation.id, channel: conversation.channel, state: conversation.state, contactId: conversation.contactId, externalUserId: conversation.externalUserId },
           message: { id: message.id, text: message.text, choice: message.choice, attachments: message.attachments, kind: message.meta.kind === 'follow' ? 'follow' : 'message' },
           triage: verdict,
           now,
+          context,
+          meta: message.meta,
         });
         for (const reply of result.replies) {
           info.written.push(await writeOutbound(tx, conversation, { ...reply, author: 'bot', authorName: 'Tổng đài 1022' }, now));
