@@ -27,7 +27,7 @@ export async function resolveContact(db: Executor, channel: ChannelName, externa
   if (!linked) {
     await db
       .insertInto('contacts')
-      .values({ id: contactId, name: profile.name ?? null, phone: profile.phone ?? null, email: profile.email ?? null, created_at: at, updated_at: at })
+      .values({ id: contactId, name: profile.name ?? null, phone: profile.phone ?? null, email: profile.email?.toLowerCase() ?? null, created_at: at, updated_at: at })
       .execute();
   } else {
     await fillContact(db, contactId, profile, at);

@@ -41,7 +41,8 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Features own numbered migrations written in parallel; each is independent of the others' tables.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -57,7 +58,7 @@ export async function readiness(db: Kysely<Database>): Promise<{ database: boole
     return { database: false, migrations: false };
   }
   try {
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
     const list = await migrator.getMigrations();
     return { database: true, migrations: list.every((m) => m.executedAt !== undefined) };
   } catch {
