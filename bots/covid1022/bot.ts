@@ -31,7 +31,8 @@ async function handleTurn(context: TurnContext, dc: DialogContext, deps: BotDeps
   const active = dc.activeDialog?.id;
 
   if (request.message.kind === 'follow') {
-    await sendReply(context, { text: deps.texts('follow.welcome') });
+    // A call's start is greeted by the voice gateway itself.
+    if (request.conversation.channel !== 'voichat') await sendReply(context, { text: deps.texts('follow.welcome') });
     return;
   }
 
@@ -39,7 +40,7 @@ async function handleTurn(context: TurnContext, dc: DialogContext, deps: BotDeps
   if (request.triage.level !== 'none') {
     if (active === URGENT_DIALOG) {
       const result = await dc.continueDialog();
-      return afterUrgent(context, dc, deps, memory, result.result as UrgentInterrupted | undefined);
+      return afterUrgent(context, deps, memory, result.result as UrgentInterrupted | undefined);
     }
     await dc.cancelAllDialogs();
     await dc.beginDialog(URGENT_DIALOG, { level: request.triage.level, symptoms: request.triage.symptoms, text });
@@ -70,7 +71,7 @@ async function handleTurn(context: TurnContext, dc: DialogContext, deps: BotDeps
   }
   if (active) {
     const result = await dc.continueDialog();
-    if (active === URGENT_DIALOG) return afterUrgent(context, dc, deps, memory, result.result as UrgentInterrupted | undefined);
+    if (active === URGENT_DIALOG) return afterUrgent(context, deps, memory, result.result as UrgentInterrupted | undefined);
     if (result.status !== DialogTurnStatus.empty) return;
   }
 
@@ -133,9 +134,9 @@ async function handleChoice(context: TurnContext, dc: DialogContext, deps: BotDe
   }
 }
 
-async function afterUrgent(context: TurnContext, dc: DialogContext, deps: BotDeps, memory: FaqMemory, result: UrgentInterrupted | undefined): Promise<void> {
+/** The urgent dialog ended because the citizen asked something else: answer that. */
+async function afterUrgent(context: TurnContext, deps: BotDeps, memory: FaqMemory, result: UrgentInterrupted | undefined): Promise<void> {
   if (result?.interruptedBy) await answerQuestion(context, deps, memory, result.interruptedBy);
-  void dc;
 }
 
 async function handOver(context: TurnContext, deps: BotDeps, reason: 'requested' | 'fallback'): Promise<void> {

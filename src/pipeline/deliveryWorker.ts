@@ -9,6 +9,7 @@ import type { DbHandle } from '../store/db';
 import { setDeliveryStatus } from '../store/messages';
 import { claimDue, markFailed, markRetry, markSent, type OutboxItem } from '../store/outbox';
 import { retryDelayMs } from './backoff';
+import { KeyedQueue } from './keyedQueue';
 import type { EventBus } from './events';
 
 export interface DeliveryOptions {
@@ -27,6 +28,7 @@ export class DeliveryWorker {
   private stopped = true;
   private polling = false;
   private inFlight = new Set<Promise<void>>();
+  private ordered = new KeyedQueue();
 
   constructor(
     private deps: { store: DbHandle; clock: Clock; bus: EventBus; connectors: Map<string, ChannelConnector>; log: { warn(o: object, m?: string): void; error(o: object, m?: string): void } },
@@ -93,7 +95,8 @@ export class DeliveryWorker {
     const now = this.deps.clock.now();
     const leaseUntil = new Date(now.getTime() + this.options.sendTimeoutMs * 3 + 5000).toISOString();
     const items = await claimDue(this.deps.store.db, this.deps.store.dialect, { worker: this.options.worker, now: now.toISOString(), leaseUntil, limit, ids });
-    for (const item of items) this.track(this.deliver(item));
+    // One conversation's messages are sent one after the other, in order; different conversations in parallel.
+    for (const item of items) this.track(this.ordered.run(item.conversationId, () => this.deliver(item)));
     return items.length;
   }
 

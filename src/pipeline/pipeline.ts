@@ -45,11 +45,18 @@ export interface PipelineDeps {
   bus: EventBus;
   log: { warn(o: object, m?: string): void; error(o: object, m?: string): void; info(o: object, m?: string): void };
   hooks?: PipelineHooks;
+  /** Called when the bot starts working on a conversation (typing indicators). */
+  onBotTurn?(conversation: Conversation): void;
   /** Called after a commit with the new outbox rows, so delivery starts without waiting for a poll. */
   onOutbound?(rows: WrittenOutbound[]): void;
 }
 
 export class InvalidMessageError extends Error {}
+
+interface ProcessOptions {
+  /** The turn's replies go back in the HTTP response of a synchronous channel (voice). */
+  spoken?: boolean;
+}
 
 const MAX_TEXT = 20_000;
 
@@ -69,7 +76,7 @@ export class Pipeline {
   /** Stores and processes at once; returns the replies of this turn (for synchronous channels such as voice). */
   async receiveAndReply(input: InboundMessage): Promise<ReceiveResult & { replies: OutboundMessage[] }> {
     const stored = await this.store(input);
-    const written = stored.duplicate ? [] : await this.schedule(stored.conversationId, stored.messageId);
+    const written = stored.duplicate ? [] : await this.schedule(stored.conversationId, stored.messageId, { spoken: true });
     return { ...stored, replies: written.map((w) => ({ ...w.message, outboxId: w.outboxId, attempt: 0 })) };
   }
 
@@ -113,8 +120,8 @@ export class Pipeline {
     }
   }
 
-  private schedule(conversationId: string, messageId: string): Promise<WrittenOutbound[]> {
-    return this.queue.run(conversationId, () => this.process(messageId)).catch((err) => {
+  private schedule(conversationId: string, messageId: string, options: ProcessOptions = {}): Promise<WrittenOutbound[]> {
+    return this.queue.run(conversationId, () => this.process(messageId, options)).catch((err) => {
       // The message stays unprocessed and is retried by recover(); nothing is lost.
       this.deps.log.error({ err, messageId }, 'processing failed');
       return [];
@@ -122,7 +129,7 @@ export class Pipeline {
   }
 
   /** Triage, route and run the bot's turn for one stored message; a no-op if it was already processed. */
-  private async process(messageId: string): Promise<WrittenOutbound[]> {
+  private async process(messageId: string, options: ProcessOptions): Promise<WrittenOutbound[]> {
     if (this.stopped) return [];
     const { db, dialect } = this.deps.store;
     const events: Array<Parameters<EventBus['publish']>[0]> = [];
@@ -149,6 +156,7 @@ export class Pipeline {
       const answerable = !message.meta.noReply;
       if (answerable && (conversation.state === 'bot' || conversation.state === 'closed')) {
         const context = (await this.deps.hooks?.turnContext?.(tx, info)) ?? {};
+        this.deps.onBotTurn?.(conversation);
         const result = await this.deps.engine.turn(stateStore(tx, now), {
           conversation: { id: conversation.id, channel: conversation.channel, state: conversation.state, contactId: conversation.contactId, externalUserId: conversation.externalUserId },
           message: { id: message.id, text: message.text, choice: message.choice, attachments: message.attachments, kind: message.meta.kind === 'follow' ? 'follow' : 'message' },
@@ -158,7 +166,9 @@ export class Pipeline {
           meta: message.meta,
         });
         for (const reply of result.replies) {
-          info.written.push(await writeOutbound(tx, conversation, { ...reply, author: 'bot', authorName: 'Tổng đài 1022' }, now));
+          // Replies of a synchronous turn are delivered in the connector's HTTP response: marked so in the same commit.
+          const meta = options.spoken ? { ...reply.meta, spoken: true } : reply.meta;
+          info.written.push(await writeOutbound(tx, conversation, { ...reply, meta, author: 'bot', authorName: 'Tổng đài 1022' }, now));
         }
         for (const effect of result.effects) {
           const apply = this.deps.hooks?.effects?.[effect.type];

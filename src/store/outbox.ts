@@ -57,7 +57,7 @@ export async function claimDue(
       .where((eb: any) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', opts.now)]));
   let candidates = db.selectFrom('outbox').select('id').$call(due);
   if (opts.ids) candidates = candidates.where('id', 'in', opts.ids);
-  candidates = candidates.orderBy('next_attempt_at').limit(opts.limit);
+  candidates = candidates.orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
   const locked = dialect === 'postgres' ? candidates.modifyEnd(sql`for update skip locked`) : candidates;
   const rows = await db
     .updateTable('outbox')
@@ -66,7 +66,8 @@ export async function claimDue(
     .$call(due)
     .returningAll()
     .execute();
-  return (rows as OutboxRow[]).map((r) => ({
+  // UPDATE … RETURNING gives no order: sort by id (time-ordered) so one conversation's rows go out in order.
+  return (rows as OutboxRow[]).sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => ({
     id: r.id,
     messageId: r.message_id,
     conversationId: r.conversation_id,
