@@ -99,12 +99,15 @@ export const SETTINGS = {
   LOGIN_MAX_FAILURES: { schema: int(1), default: '5', doc: 'failed sign-ins before the account is locked' },
   LOGIN_LOCK_MINUTES: { schema: int(1), default: '15', doc: 'lockout length' },
   SESSION_TTL_HOURS: { schema: int(1), default: '12', doc: 'console session lifetime' },
+  QUEUE_SLA_MINUTES: { schema: int(1), default: '5', doc: 'a queued conversation should be taken by an operator within this time (urgent ones: CASE_ACK_SLA_MINUTES)' },
 
   // --- cases and agencies
   CASE_ACK_SLA_MINUTES: { schema: int(1), default: '15', doc: 'an urgent case must be acknowledged within this time, or it escalates' },
   PROVINCE_POINT_AGENCY: { schema: z.string().min(1), default: 'so-y-te', doc: 'agency id (agencies.yaml) of the province coordination point' },
   SUPERVISOR_EMAILS: { schema: list, default: '', doc: 'comma-separated; escalations and level changes' },
   FORWARD_LINK_TTL_HOURS: { schema: int(1), default: '72', doc: 'validity of an agency answer link' },
+  CASE_NOTIFY_AFTER_MINUTES: { schema: int(0), default: '3', doc: 'an urgent case is sent to its agency at the latest this long after creation, even with details missing' },
+  CASE_TICK_SECONDS: { schema: int(1), default: '15', doc: 'how often due case notifications, escalations and forward reminders are checked' },
 
   // --- content team
   KB_REVIEW_DAYS: { schema: int(1), default: '180', doc: 'entries not reviewed for this many days are flagged' },

@@ -10,10 +10,18 @@ import path from 'node:path';
 import express from 'express';
 import type { ChannelConnector, ChannelContext } from '../channels/types';
 import { createAppConnector } from '../channels/app';
+import { createWebchatConnector } from '../channels/webchat';
+import { createMessengerConnector } from '../channels/messenger';
+import { createZaloConnector, zaloTokenStoreOver } from '../channels/zalo';
+import { createEmailConnector } from '../channels/email';
+import { createVoichatConnector, voiceTextsFrom } from '../channels/voichat';
+import { applyDeclarationEffect } from './declarations';
 import { loadConfig, secretValues, type Config } from './config';
 import type { TurnEffect, TurnEngine } from './domain/turn';
 import type { TriageVerdict } from './domain/types';
 import { createBotEngine } from './engine/botEngine';
+import { anyOperatorOnShift } from './handoff/shift';
+import { triageFromFile } from './nlp/triage';
 import { fill, loadTemplates } from './kb/templates';
 import { PublishedBase } from './kb/publishedBase';
 import { recordAnswered, recordFeedback, recordQuestionLeft } from './kb/usage';
@@ -31,6 +39,17 @@ import { migrate, openDatabase, readiness, type DbHandle } from './store/db';
 import { getValue, setValue } from './store/kv';
 import { createWebApp } from './web/app';
 import { createRealtime } from './web/realtime';
+import { HandoffService } from './handoff/service';
+import { createConsole } from './web/api/console';
+import { installAuth } from './web/auth/middleware';
+import { createCaseModule, type CaseModule } from './cases';
+import { routingOver } from './cases/agencies';
+import { loadAgencyDirectory } from './cases/agencyDirectory';
+import { detailExtractorOver } from './cases/extraction';
+import { loadCaseTexts } from './cases/texts';
+import { createSmtpMailer } from './notify/mailer';
+import { createCasesRouter } from './web/api/cases';
+import { createAgencyAnswerRouter } from './web/agency/answerPage';
 import type { Server as RealtimeServer } from 'socket.io';
 
 export interface PlatformOptions {
@@ -53,6 +72,10 @@ export interface Platform {
   bus: EventBus;
   pipeline: Pipeline;
   knowledge: PublishedBase;
+  /** The operators' queue and assignment (claim, transfer, release, close). */
+  handoff: HandoffService;
+  /** Urgent cases, forwarding to agencies, their timers (tick()) and mail notifications. */
+  cases: CaseModule;
   worker: DeliveryWorker;
   connectors: Map<string, ChannelConnector>;
   log: Log;
@@ -79,8 +102,12 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const templates = loadTemplates(path.join(config.KB_DIR, 'templates.yaml'));
   const texts = (key: string, vars: Record<string, string | number> = {}) => fill(templates[key] ?? key, vars);
   const thresholds = { ...DEFAULT_THRESHOLDS, answer: config.ANSWER_THRESHOLD, suggest: config.SUGGEST_THRESHOLD };
+  // Health agencies and the districts they serve (knowledge-base/agencies.yaml): routing of urgent cases.
+  const agencyDirectory = loadAgencyDirectory(path.join(config.KB_DIR, 'agencies.yaml'), { provincePointId: config.PROVINCE_POINT_AGENCY });
 
-  const triage = options.triage ?? ((_text: string): TriageVerdict => ({ level: 'none', symptoms: [] }));
+  // Triage lexicon, warning signs and cues are data (knowledge-base/symptoms.yaml).
+  const triage = options.triage ?? triageFromFile(path.join(config.KB_DIR, 'symptoms.yaml'));
+  const extractCaseDetails = detailExtractorOver(agencyDirectory, clock);
   const botDeps: BotDeps = {
     texts,
     intent: loadIntents(path.join(config.KB_DIR, 'intents.yaml')),
@@ -91,14 +118,40 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       },
       entry: (id) => knowledge.index.current.entries.get(id),
     },
-    details: () => ({}),
-    agencyFor: () => undefined,
+    details: extractCaseDetails,
+    agencyFor(level, district) {
+      const now = clock.now();
+      const area = district ? agencyDirectory.findArea(district, now) : undefined;
+      const agency = agencyDirectory.route({ level, districtId: area?.id }, now);
+      return { name: agency.name, phone: agency.phones[0] };
+    },
   };
   const engine = options.engine ?? createBotEngine(createCovidBot(botDeps), { onTurnError: (err) => log.error({ err }, 'bot turn failed') });
 
   const connectors = new Map<string, ChannelConnector>();
   if (config.APP_CHANNEL_TOKEN) {
     connectors.set('app', createAppConnector({ token: config.APP_CHANNEL_TOKEN, callbackUrl: config.APP_CALLBACK_URL, callbackSecret: config.APP_CALLBACK_SECRET, timeoutMs: config.SEND_TIMEOUT_MS }));
+  }
+  if (config.MESSENGER_APP_SECRET) {
+    connectors.set('messenger', createMessengerConnector({ appSecret: config.MESSENGER_APP_SECRET, verifyToken: config.MESSENGER_VERIFY_TOKEN, pageAccessToken: config.MESSENGER_PAGE_ACCESS_TOKEN, graphApiUrl: config.GRAPH_API_URL, timeoutMs: config.SEND_TIMEOUT_MS, typingOnReceive: false }, { now: () => clock.now() }));
+  }
+  if (config.ZALO_OA_SECRET_KEY) {
+    // The rotating OA token pair is kept in the kv table, so a restart (or another instance) continues the chain.
+    const tokenStore = zaloTokenStoreOver({ get: (key) => getValue(store.db, key), set: (key, value) => setValue(store.db, key, value, clock.now().toISOString()) });
+    connectors.set('zalo', createZaloConnector(
+      { appId: config.ZALO_APP_ID, appSecret: config.ZALO_APP_SECRET, oaSecretKey: config.ZALO_OA_SECRET_KEY, accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN, apiUrl: config.ZALO_API_URL, oauthUrl: config.ZALO_OAUTH_URL, timeoutMs: config.SEND_TIMEOUT_MS },
+      { tokenStore, now: () => clock.now(), log },
+    ));
+  }
+  if (config.IMAP_HOST || config.SMTP_URL) {
+    // Email: IMAP in (when IMAP_HOST is set), SMTP out; its UID marks, threads and rate counts live in the kv table.
+    const mailState = { get: (key: string) => getValue(store.db, `email:${key}`), set: (key: string, value: string) => setValue(store.db, `email:${key}`, value, clock.now().toISOString()) };
+    const imap = config.IMAP_HOST ? { host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE, user: config.IMAP_USER ?? '', password: config.IMAP_PASSWORD ?? '', mailbox: config.IMAP_MAILBOX, pollSeconds: config.IMAP_POLL_SECONDS } : undefined;
+    connectors.set('email', createEmailConnector({ imap, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, repliesPerSenderPerHour: config.EMAIL_REPLIES_PER_SENDER_PER_HOUR, timeoutMs: config.SEND_TIMEOUT_MS }, { state: mailState, now: () => clock.now() }));
+  }
+  if (config.VOICHAT_SECRET) {
+    const voiceTexts = voiceTextsFrom(templates);
+    connectors.set('voichat', createVoichatConnector({ secret: config.VOICHAT_SECRET, operatorLine: config.OPERATOR_PHONE_LINE, texts: () => voiceTexts }));
   }
 
   const worker = new DeliveryWorker(
@@ -113,19 +166,55 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       sendTimeoutMs: config.SEND_TIMEOUT_MS,
     },
   );
+  const handoff = new HandoffService({
+    store, bus, clock, log,
+    autoAssign: config.AUTO_ASSIGN,
+    template: (key, vars) => (templates[key] ? fill(templates[key], vars) : undefined),
+    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+  });
+  // Agency links need the public URL, known once the server listens.
+  let publicUrl = config.PUBLIC_URL ?? '';
+  const caseTexts = loadCaseTexts(config.KB_DIR);
+  const cases = createCaseModule({
+    store, clock, bus, log, instance,
+    agencies: routingOver(agencyDirectory),
+    texts: caseTexts,
+    extract: extractCaseDetails,
+    settings: {
+      timeZone: config.TIMEZONE,
+      notifyAfterMinutes: config.CASE_NOTIFY_AFTER_MINUTES,
+      ackSlaMinutes: config.CASE_ACK_SLA_MINUTES,
+      supervisorEmails: config.SUPERVISOR_EMAILS,
+      linkTtlHours: config.FORWARD_LINK_TTL_HOURS,
+      publicUrl: () => publicUrl,
+      secret: sessionSecret,
+    },
+    mailer: config.SMTP_URL ? createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SEND_TIMEOUT_MS }) : undefined,
+    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+  });
   const hooks: PipelineHooks = {
-    turnContext: async () => ({ operatorsOnShift: true, operatorHours: config.OPERATOR_HOURS_TEXT }),
+    onUrgent: cases.hooks.onUrgent,
+    turnContext: async (tx) => ({ operatorsOnShift: await anyOperatorOnShift(tx, clock.now()), operatorHours: config.OPERATOR_HOURS_TEXT }),
     effects: {
+      handoff: handoff.applyHandoffEffect,
+      urgentCase: cases.hooks.effects.urgentCase,
       answered: (tx, effect, info) => recordAnswered(tx, effect as Extract<TurnEffect, { type: 'answered' }>, { conversationId: info.conversation.id, channel: info.conversation.channel, at: info.now }),
       feedback: (tx, effect, info) => recordFeedback(tx, effect as { entryId: string; helpful: boolean }, { conversationId: info.conversation.id, at: info.now }),
       questionLeft: (tx, effect, info) => recordQuestionLeft(tx, (effect as { question: string }).question, { conversationId: info.conversation.id, channel: info.conversation.channel, at: info.now }),
+      declaration: async (tx, effect, info) => void (await applyDeclarationEffect(tx, effect, info)),
     },
   };
-  const pipeline = new Pipeline({ store, clock, engine, triage, bus, log, hooks, onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)) });
+  const pipeline = new Pipeline({
+    store, clock, engine, triage, bus, log, hooks,
+    onBotTurn: (conversation) => void connectors.get(conversation.channel)?.typing?.(conversation.externalUserId, true)?.catch(() => undefined),
+    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+  });
 
   // The HTTP server and socket.io exist before the routes, so connectors and routers can use them.
   const server = http.createServer();
   const io = await createRealtime(server, store.pool);
+  // The web chat widget is always on: it serves /widget.js, the demo page at / and socket.io namespace /widget.
+  connectors.set('webchat', createWebchatConnector({ io, store, bus, clock, log, settings: { maxText: config.WIDGET_MAX_TEXT, messagesPerMinute: config.WIDGET_MESSAGES_PER_MINUTE, kbDir: config.KB_DIR } }));
 
   const channelContext: ChannelContext = {
     receive: (message) => pipeline.receive(message),
@@ -138,8 +227,26 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 
   // Feature routers (console API, widget, cases, reports…), mounted after the channel webhooks.
   const routers: express.Router[] = [];
+  // The operator console: sign-in (requireRole for every staff router), its API, /console and socket namespace /console.
+  const operatorConsole = createConsole({
+    db: store.db, bus, clock, io, handoff, log,
+    auth: { maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES, sessionTtlHours: config.SESSION_TTL_HOURS, secureCookies: (config.PUBLIC_URL ?? '').startsWith('https:') },
+    sla: { queueMinutes: config.QUEUE_SLA_MINUTES, urgentMinutes: config.CASE_ACK_SLA_MINUTES },
+    timeZone: config.TIMEZONE,
+    typingChannels: new Set(['webchat']),
+    searchKnowledgeBase: (text) => {
+      const result = knowledge.index.search(text, 8);
+      return result.matches.map((m, i) => ({ id: m.id, question: result.entries[i].question, answer: result.entries[i].answer, score: m.score }));
+    },
+  });
+  routers.push(...operatorConsole.routers);
+  routers.push(
+    createCasesRouter({ cases, agencies: routingOver(agencyDirectory), clock }),
+    createAgencyAnswerRouter({ forwarding: cases.forwarding, texts: caseTexts, timeZone: config.TIMEZONE, log }),
+  );
 
   const app = createWebApp({ readiness: () => readiness(store.db), channelRouter, routers, log });
+  installAuth(app, operatorConsole.auth);
   server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,15 +254,18 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  publicUrl = url;
 
   for (const connector of connectors.values()) await connector.start?.(channelContext);
   worker.start();
+  cases.start(config.CASE_TICK_SECONDS * 1000);
+  void handoff.assignWaiting().catch((err) => log.warn({ err }, 'auto-assignment at start'));
   // Messages acknowledged before a crash but never answered are processed now.
   await pipeline.recover();
 
   let stopped = false;
   return {
-    config, url, server, io, secret: sessionSecret, knowledge, store, bus, pipeline, worker, connectors, log, clock,
+    config, url, server, io, secret: sessionSecret, knowledge, handoff, cases, store, bus, pipeline, worker, connectors, log, clock,
     async settle() {
       await pipeline.idle();
       await worker.drain();
@@ -163,12 +273,14 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
+      operatorConsole.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       for (const connector of connectors.values()) await connector.stop?.();
       knowledge.stop();
       await pipeline.stop();
       await worker.stop();
+      await cases.stop();
       await bus.close();
       await store.close();
     },

@@ -58,8 +58,17 @@ export function hasDiacritics(text: string): boolean {
 // qui); "ay"/"uy" after a vowel are different rhymes and stay.
 const CONSONANT_Y = /^(?:[bcdghklmnprstvx]+|qu)y$/;
 
+// Syllables repeat endlessly and folding one costs two Unicode normalizations: remember them (bounded).
+const foldCache = new Map<string, string>();
+const FOLD_CACHE_LIMIT = 100_000;
+
 /** Fold key of one syllable with the i/y spelling variance settled: "ky" → "ki", "quy" → "qui". */
 export function foldSyllable(syllable: string): string {
-  const fold = foldKey(syllable);
-  return CONSONANT_Y.test(fold) ? fold.slice(0, -1) + 'i' : fold;
+  let fold = foldCache.get(syllable);
+  if (fold !== undefined) return fold;
+  fold = foldKey(syllable);
+  if (CONSONANT_Y.test(fold)) fold = fold.slice(0, -1) + 'i';
+  if (foldCache.size >= FOLD_CACHE_LIMIT) foldCache.clear();
+  foldCache.set(syllable, fold);
+  return fold;
 }

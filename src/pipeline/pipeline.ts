@@ -15,7 +15,7 @@ import { resolveContact } from '../store/contacts';
 import type { DbHandle } from '../store/db';
 import type { Executor } from '../store/executor';
 import { findInbound, getMessage, insertMessage, listUnprocessed, markProcessed, type Message } from '../store/messages';
-import type { EventBus } from './events';
+import type { EventBus, PlatformEvent } from './events';
 import { KeyedQueue } from './keyedQueue';
 import { writeOutbound, type WrittenOutbound } from './outbound';
 
@@ -26,6 +26,8 @@ export interface TurnContextInfo {
   now: string;
   /** Outbound messages written so far in this transaction (effects may add more). */
   written: WrittenOutbound[];
+  /** Events to publish once the transaction has committed (effects add theirs here; the pipeline always gives it). */
+  events?: PlatformEvent[];
 }
 
 export interface PipelineHooks {
@@ -132,7 +134,7 @@ export class Pipeline {
   private async process(messageId: string, options: ProcessOptions): Promise<WrittenOutbound[]> {
     if (this.stopped) return [];
     const { db, dialect } = this.deps.store;
-    const events: Array<Parameters<EventBus['publish']>[0]> = [];
+    const events: PlatformEvent[] = [];
     const written = await db.transaction().execute(async (tx) => {
       const message = await getMessage(tx, messageId);
       if (!message || message.processedAt) return [];
@@ -145,7 +147,7 @@ export class Pipeline {
       // Triage comes first, on every citizen message, whoever holds the conversation.
       const verdict = this.deps.triage(message.text);
       await markProcessed(tx, message.id, now, verdict);
-      const info: TurnContextInfo = { conversation, message, verdict, now, written: [] };
+      const info: TurnContextInfo = { conversation, message, verdict, now, written: [], events };
       events.push({ type: 'message.created', conversationId: conversation.id, messageId: message.id, direction: 'in', author: 'citizen' });
       if (verdict.level !== 'none') {
         await raiseUrgency(tx, conversation.id, verdict.level, now);

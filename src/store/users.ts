@@ -71,6 +71,15 @@ export async function getUser(db: Executor, id: string): Promise<User | undefine
   return row && toUser(row);
 }
 
+export async function getUserRow(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Users shown online or away (checked against open consoles by the presence sweep). */
+export async function listPresentUserIds(db: Executor): Promise<string[]> {
+  return (await db.selectFrom('users').select('id').where('presence', '!=', 'offline').execute()).map((r) => r.id);
+}
+
 export async function findUserByUsername(db: Executor, username: string): Promise<User | undefined> {
   const row = await findUserRowByUsername(db, username);
   return row && toUser(row);

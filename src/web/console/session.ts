@@ -1,0 +1,47 @@
+/** The signed-in user of this tab, and signing in/out. */
+import { ApiError, del, get, post, setCsrfToken } from './api';
+import type { ConsoleUser } from './types';
+
+interface SessionResponse {
+  user: ConsoleUser;
+  csrfToken: string;
+}
+
+let current: ConsoleUser | undefined;
+
+export const currentUser = (): ConsoleUser | undefined => current;
+
+/** The session of this browser, if any. */
+export async function loadSession(): Promise<ConsoleUser | undefined> {
+  try {
+    const s = await get<SessionResponse>('/api/session');
+    setCsrfToken(s.csrfToken);
+    current = s.user;
+    return current;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      current = undefined;
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+export async function signIn(username: string, password: string): Promise<ConsoleUser> {
+  const s = await post<SessionResponse>('/api/session', { username, password });
+  setCsrfToken(s.csrfToken);
+  current = s.user;
+  return current;
+}
+
+export async function signOut(): Promise<void> {
+  await del('/api/session').catch(() => undefined);
+  current = undefined;
+  setCsrfToken('');
+}
+
+export async function signOutEverywhere(): Promise<void> {
+  await post('/api/session/everywhere');
+  current = undefined;
+  setCsrfToken('');
+}
