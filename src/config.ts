@@ -53,7 +53,7 @@ export const SETTINGS = {
 
   // --- bot
   ANSWER_THRESHOLD: { schema: z.coerce.number().min(0).max(1), default: '0.6', doc: 'confidence at or above which the bot answers with the best entry' },
-  SUGGEST_THRESHOLD: { schema: z.coerce.number().min(0).max(1), default: '0.3', doc: 'confidence at or above which the bot offers close entries; below it, the fallback' },
+  SUGGEST_THRESHOLD: { schema: z.coerce.number().min(0).max(1), default: '0.12', doc: 'confidence at or above which the bot offers close entries; below it, the fallback' },
   OPERATOR_HOURS_TEXT: { schema: z.string().min(1), default: 'từ 7 giờ đến 21 giờ hằng ngày', doc: 'when operators answer, told to citizens when nobody is on shift' },
   AUTO_ASSIGN: { schema: bool, default: 'false', doc: 'assign queued conversations to the least-loaded operator on shift' },
 
@@ -118,6 +118,9 @@ export const SETTINGS = {
   LEADER_EMAILS: { schema: list, default: '', doc: 'comma-separated; told of level changes' },
   REPORT_RECIPIENTS: { schema: list, default: '', doc: 'comma-separated; receive the daily report' },
   REPORT_TIME: { schema: clock, default: '10:30', doc: 'when the daily report is sent (local time)' },
+  REPORT_FONT: { schema: z.string().min(1), default: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', doc: 'Unicode TrueType font embedded in PDF reports (Debian fonts-dejavu-core); its -Bold.ttf sibling is used for headings' },
+  LEVEL_CHECK_SECONDS: { schema: int(1), default: '60', doc: 'how often the intake level is recomputed (also shortly after new requests)' },
+  METRICS_TOKEN: { schema: optional, default: '', doc: 'bearer token required on /metrics; empty leaves /metrics open (keep it on the internal network)', secret: true },
 } satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;

@@ -10,7 +10,7 @@ import type { Clock } from '../store/clock';
 import type { Executor } from '../store/executor';
 import { newId } from '../store/ids';
 import { getValue } from '../store/kv';
-import { compileRules } from '../nlp/textRules';
+import { compileRules, type TextRules } from '../nlp/textRules';
 import { LiveIndex } from './liveIndex';
 import { loadKnowledgeBase } from './loader';
 import { formatProblem } from './problems';
@@ -52,7 +52,7 @@ export class PublishedBase {
   readonly index: LiveIndex;
   private unsubscribe?: () => void;
 
-  constructor(private deps: { db: Executor; bus: EventBus; kbDir: string; clock: Clock; onError(err: unknown): void }) {
+  constructor(private deps: { db: Executor; bus: EventBus; kbDir: string; clock: Clock; onError(err: unknown): void; textRules?: () => Promise<TextRules> }) {
     this.index = new LiveIndex({ rules: compileRules(loadRules(deps.kbDir)) });
   }
 
@@ -66,6 +66,8 @@ export class PublishedBase {
 
   /** Rebuilds the index from the store's published entries and swaps it in. */
   async reload(): Promise<void> {
+    // Synonyms and teencode edited in the console (src/content/textRules.ts) replace the files' rules.
+    if (this.deps.textRules) this.index.setRules(compileRules(await this.deps.textRules()));
     await this.index.publish(await loadPublishedEntries(this.deps.db));
   }
 
