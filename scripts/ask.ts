@@ -8,6 +8,7 @@
  * "reply" }. A line that cannot be read gives { "id", "error" } instead; the run goes on.
  * --kb FILE uses that CSV/XLSX base (or a YAML file/folder) instead of knowledge-base/qa, and writes nothing anywhere.
  */
+import { loadConfig } from '../src/config';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -125,8 +126,9 @@ async function main(): Promise<void> {
   const entries = await loadEntries(args.kb, teencodeForms(rules.rules));
   const index = new LiveIndex({ rules: compileRules(rules.rules) });
   index.publishNow(entries);
-  // TODO(lead): take the thresholds from src/config.ts once it carries them.
-  const thresholds = DEFAULT_THRESHOLDS;
+  // The same thresholds as the running bot (ANSWER_THRESHOLD, SUGGEST_THRESHOLD).
+  const config = loadConfig();
+  const thresholds = { ...DEFAULT_THRESHOLDS, answer: config.ANSWER_THRESHOLD, suggest: config.SUGGEST_THRESHOLD };
 
   // Output is buffered and flushed in blocks: one write per line would dominate 10,000 questions.
   let buffer: string[] = [];

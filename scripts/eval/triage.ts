@@ -124,7 +124,7 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`.padStart(7);
 }
 
-function main(argv: string[]): void {
+export function runTriageEval(argv: string[] = process.argv.slice(2)): void {
   const arg = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -174,4 +174,4 @@ function main(argv: string[]): void {
   if (argv.includes('--errors-heldout')) show('held-out', sets[1][1]);
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) runTriageEval();
