@@ -189,7 +189,8 @@ describe('web chat widget channel', () => {
       .execute();
     await setConversationState(platform.store.db, ack.conversationId, 'human', now, { assigneeId: 'op-lan' });
     platform.bus.publish({ type: 'conversation.updated', conversationId: ack.conversationId, state: 'human', assigneeId: 'op-lan' });
-    const state = await tab2.waitForEvent<{ state: string; operatorName: string }>('state');
+    // The handoff itself announced 'queued' first; the operator taking over is the next state.
+    const state = await tab2.waitForEvent<{ state: string; operatorName: string }>('state', (s) => s.state === 'human');
     expect(state).toMatchObject({ state: 'human', operatorName: 'Nguyễn Thị Lan' });
 
     platform.bus.publish({ type: 'typing', conversationId: ack.conversationId, who: 'operator', on: true });
