@@ -6,7 +6,8 @@ import type { Executor } from '../store/executor';
 import { newId } from '../store/ids';
 import { codeTaken } from './repository';
 
-const part = (id: string) => id.replace(/[^0-9a-f]/gi, '').slice(0, 6).toUpperCase();
+// The random end of the id: ids start with their time (UUIDv7), so their beginnings are alike.
+const part = (id: string) => id.replace(/[^0-9a-f]/gi, '').slice(-6).toUpperCase();
 
 /** The code of the first urgent case of a conversation. */
 export const urgentCaseCode = (conversationId: string): string => `KC-${part(conversationId)}`;
