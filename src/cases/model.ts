@@ -59,7 +59,7 @@ export interface Case {
 export function toCase(r: CaseRow): Case {
   return {
     id: r.id,
-    code: r.code ?? r.id.slice(0, 8).toUpperCase(),
+    code: r.code ?? r.id.slice(-8).toUpperCase(),
     kind: r.kind as CaseKind,
     conversationId: r.conversation_id,
     contactId: r.contact_id,

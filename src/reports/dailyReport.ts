@@ -210,7 +210,7 @@ export async function collectDailyReport(ctx: ReportContext, day: string): Promi
   // --- cases
   const nowIso = ctx.now.toISOString();
   const forwardOf = (c: { code: string | null; id: string; agency_id: string | null; created_at: string; due_at: string | null; answered_at: string | null; status: string; closed_at: string | null }): ForwardRow => ({
-    code: c.code ?? c.id.slice(0, 8).toUpperCase(),
+    code: c.code ?? c.id.slice(-8).toUpperCase(),
     agency: ctx.agencyName(c.agency_id),
     createdAt: c.created_at,
     dueAt: c.due_at,
@@ -237,7 +237,7 @@ export async function collectDailyReport(ctx: ReportContext, day: string): Promi
     .map((c) => {
       const ackMinutes = minutesBetween(c.created_at, c.acknowledged_at);
       return {
-        code: c.code ?? c.id.slice(0, 8).toUpperCase(),
+        code: c.code ?? c.id.slice(-8).toUpperCase(),
         level: c.level as 'urgent' | 'emergency',
         channel: c.channel,
         createdAt: c.created_at,
