@@ -2,7 +2,7 @@
  * Our OutboundMessage → Zalo OA customer-service ("tư vấn") message bodies: text split under the length limit on
  * sentence boundaries, quick replies as oa.query.hide buttons on the last part.
  */
-import { layoutChoices, splitText } from '../messenger/format';
+import { layoutChoices, splitText } from '../text';
 import type { OutboundMessage } from '../types';
 
 /** Not documented by Zalo; 2000 characters is common practice (reference/channels.md §1.3, unconfirmed). */
