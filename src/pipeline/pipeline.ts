@@ -138,9 +138,11 @@ export class Pipeline {
     const written = await db.transaction().execute(async (tx) => {
       const message = await getMessage(tx, messageId);
       if (!message || message.processedAt) return [];
-      if (dialect === 'postgres') await sql`select id from conversations where id = ${message.conversationId} for update`.execute(tx);
-      const again = await getMessage(tx, messageId); // another instance may have processed it while we waited
-      if (!again || again.processedAt) return [];
+      if (dialect === 'postgres') {
+        await sql`select id from conversations where id = ${message.conversationId} for update`.execute(tx);
+        const again = await getMessage(tx, messageId); // another instance may have processed it while we waited
+        if (!again || again.processedAt) return [];
+      }
       const conversation = await getConversation(tx, message.conversationId);
       if (!conversation) return [];
       const now = this.deps.clock.now().toISOString();
