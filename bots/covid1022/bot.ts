@@ -5,9 +5,10 @@
  */
 import { type BotLogic, emitEffect, sendReply, turnRequest } from '../../src/engine/botEngine';
 import { DialogSet, DialogTurnStatus, type DialogContext, type TurnContext } from '../../src/engine/dialogs';
-import { DeclarationDialog, DECLARATION_DIALOG, wantsToStop } from './declaration';
+import { DeclarationDialog, DECLARATION_DIALOG } from './declaration';
 import type { BotDeps } from './deps';
 import { answerEntry, answerQuestion, recordFeedback, sendFallback } from './faq';
+import { choiceInText, wantsToStop } from './intents';
 import type { FaqMemory } from './memory';
 import { UrgentDialog, URGENT_DIALOG, type UrgentInterrupted } from './urgent';
 
@@ -48,7 +49,7 @@ async function handleTurn(context: TurnContext, dc: DialogContext, deps: BotDeps
   }
 
   // 2. A tapped button.
-  const choice = request.message.choice ?? '';
+  const choice = request.message.choice ?? choiceInText(text) ?? '';
   if (choice && (await handleChoice(context, dc, deps, memory, choice))) return;
 
   if (!text) {

@@ -4,7 +4,6 @@
  */
 import { emitEffect, sendReply } from '../../src/engine/botEngine';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext } from '../../src/engine/dialogs';
-import { foldKey } from '../../src/nlp/normalize';
 import type { BotDeps } from './deps';
 
 export const DECLARATION_DIALOG = 'declaration';
@@ -138,9 +137,4 @@ function form(step: WaterfallStepContext): Form {
 
 function clip(value: unknown): string {
   return String(value ?? '').trim().slice(0, 200);
-}
-
-/** "dừng", "thôi", "hủy" stop the form. */
-export function wantsToStop(text: string): boolean {
-  return /^(dung|thoi|huy|stop|khong khai nua|thoat)\b/.test(foldKey(text).trim());
 }

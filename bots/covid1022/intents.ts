@@ -1,7 +1,7 @@
 /** Recognizes the small intents of knowledge-base/intents.yaml (greeting, handoff…) on the folded text. */
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { foldKey, syllables } from '../../src/nlp/normalize';
+import { foldKey, hasDiacritics, syllables, toneKey } from '../../src/nlp/normalize';
 import type { Intent } from './deps';
 
 interface IntentSpec {
@@ -44,4 +44,22 @@ function indexOfRun(words: string[], phrase: string[]): number {
     return i;
   }
   return -1;
+}
+
+// "dừng" and "đúng" fold to the same "dung": with diacritics we can tell them apart; without, bare "dung" is not a stop.
+const STOP_TONED = /^(dừng|thôi|hủy|huỷ|thoát|stop|không cần|không khai nữa)(\s|$)/u;
+const STOP_FOLDED = /^(thoi|huy|thoat|stop|dung lai|dung khai|khong can|khong khai nua)(\s|$)/;
+
+/** The citizen wants to stop the dialog in progress ("dừng", "thôi", "hủy"…). */
+export function wantsToStop(text: string): boolean {
+  const key = toneKey(text).trim();
+  return hasDiacritics(key) ? STOP_TONED.test(key) : STOP_FOLDED.test(foldKey(key));
+}
+
+const CHOICE = /^(faq:[\w.-]+|feedback:[\w.-]+:(yes|no)|handoff|leave|suggest:none|declare)$/;
+
+/** A quick-reply payload that came back as the message text (channels without a payload field). */
+export function choiceInText(text: string): string | undefined {
+  const trimmed = text.trim();
+  return CHOICE.test(trimmed) ? trimmed : undefined;
 }

@@ -4,8 +4,8 @@
  */
 import { emitEffect, sendReply, turnRequest } from '../../src/engine/botEngine';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from '../../src/engine/dialogs';
-import { foldKey } from '../../src/nlp/normalize';
 import type { BotDeps, CaseDetails } from './deps';
+import { wantsToStop } from './intents';
 
 export const URGENT_DIALOG = 'urgent';
 const LOOP = 'urgent-loop';
@@ -75,7 +75,7 @@ export class UrgentDialog extends ComponentDialog {
       this.report(step, values, true);
       return step.endDialog({ interruptedBy: answer } satisfies UrgentInterrupted);
     }
-    if (/^(dung|thoi|huy|stop|khong can)\b/.test(foldKey(answer).trim())) {
+    if (wantsToStop(answer)) {
       this.report(step, values, true);
       return step.endDialog();
     }
