@@ -29,6 +29,8 @@ export class DeliveryWorker {
   private polling = false;
   private inFlight = new Set<Promise<void>>();
   private ordered = new KeyedQueue();
+  private sentBatch: Array<{ item: OutboxItem; externalId: string | undefined; at: string }> = [];
+  private sentFlush?: Promise<void>;
 
   constructor(
     private deps: { store: DbHandle; clock: Clock; bus: EventBus; connectors: Map<string, ChannelConnector>; log: { warn(o: object, m?: string): void; error(o: object, m?: string): void } },
@@ -128,15 +130,37 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * Sends that succeeded in the same moment are recorded in one transaction: a commit costs more than the two updates
+   * each needs. A crash before the commit only means those rows are sent again (receivers drop repeats by outbox id).
+   */
+  private recordSent(item: OutboxItem, externalId: string | undefined, at: string): Promise<void> {
+    this.sentBatch.push({ item, externalId, at });
+    this.sentFlush ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        const batch = this.sentBatch;
+        this.sentBatch = [];
+        this.sentFlush = undefined;
+        this.deps.store.db
+          .transaction()
+          .execute(async (tx) => {
+            for (const sent of batch) {
+              await markSent(tx, sent.item.id, sent.at);
+              await setDeliveryStatus(tx, sent.item.messageId, 'sent', null, sent.externalId);
+            }
+          })
+          .then(resolve, reject);
+      });
+    });
+    return this.sentFlush;
+  }
+
   private async record(item: OutboxItem, result: SendResult): Promise<void> {
     const { db } = this.deps.store;
     const now = this.deps.clock.now();
     const conversationId = item.conversationId;
     if (result.ok) {
-      await db.transaction().execute(async (tx) => {
-        await markSent(tx, item.id, now.toISOString());
-        await setDeliveryStatus(tx, item.messageId, 'sent', null, result.externalId);
-      });
+      await this.recordSent(item, result.externalId, now.toISOString());
       this.deps.bus.publish({ type: 'message.status', conversationId, messageId: item.messageId, status: 'sent' });
       return;
     }

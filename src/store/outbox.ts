@@ -55,19 +55,30 @@ export async function claimDue(
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', opts.now)
       .where((eb: any) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', opts.now)]));
-  let candidates = db.selectFrom('outbox').select('id').$call(due);
-  if (opts.ids) candidates = candidates.where('id', 'in', opts.ids);
-  candidates = candidates.orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
-  const locked = dialect === 'postgres' ? candidates.modifyEnd(sql`for update skip locked`) : candidates;
-  const rows = await db
-    .updateTable('outbox')
-    .set({ claimed_by: opts.worker, claimed_until: opts.leaseUntil })
-    .where('id', 'in', locked as any)
-    .$call(due)
-    .returningAll()
-    .execute();
+  let rows: OutboxRow[];
+  if (opts.ids) {
+    // Rows this instance just wrote: the conditional update alone decides who gets each (no scan, no lock wait).
+    if (!opts.ids.length) return [];
+    rows = (await db
+      .updateTable('outbox')
+      .set({ claimed_by: opts.worker, claimed_until: opts.leaseUntil })
+      .where('id', 'in', opts.ids)
+      .$call(due)
+      .returningAll()
+      .execute()) as OutboxRow[];
+  } else {
+    const candidates = db.selectFrom('outbox').select('id').$call(due).orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
+    const locked = dialect === 'postgres' ? candidates.modifyEnd(sql`for update skip locked`) : candidates;
+    rows = (await db
+      .updateTable('outbox')
+      .set({ claimed_by: opts.worker, claimed_until: opts.leaseUntil })
+      .where('id', 'in', locked as any)
+      .$call(due)
+      .returningAll()
+      .execute()) as OutboxRow[];
+  }
   // UPDATE … RETURNING gives no order: sort by id (time-ordered) so one conversation's rows go out in order.
-  return (rows as OutboxRow[]).sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => ({
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => ({
     id: r.id,
     messageId: r.message_id,
     conversationId: r.conversation_id,
