@@ -24,6 +24,8 @@ import { anyOperatorOnShift } from './handoff/shift';
 import { triageFromFile } from './nlp/triage';
 import { fill, loadTemplates } from './kb/templates';
 import { PublishedBase } from './kb/publishedBase';
+import { createContentModule, currentTextRules, keepTemplatesLive, type ContentModule } from './content';
+import { createContentRouters } from './web/api/content';
 import { recordAnswered, recordFeedback, recordQuestionLeft } from './kb/usage';
 import { DEFAULT_THRESHOLDS, decide, suggestions } from './nlp/retriever';
 import { createCovidBot } from '../bots/covid1022/bot';
@@ -50,6 +52,9 @@ import { loadCaseTexts } from './cases/texts';
 import { createSmtpMailer } from './notify/mailer';
 import { createCasesRouter } from './web/api/cases';
 import { createAgencyAnswerRouter } from './web/agency/answerPage';
+import { createMailer } from '../channels/email/mailer';
+import { createReportsModule, type ReportsModule } from './reports';
+import { createReportsRouters } from './web/api/reportsRouters';
 import type { Server as RealtimeServer } from 'socket.io';
 
 export interface PlatformOptions {
@@ -72,10 +77,14 @@ export interface Platform {
   bus: EventBus;
   pipeline: Pipeline;
   knowledge: PublishedBase;
+  /** The content team's workspace: entries, review and publishing, import/export, unanswered questions, documents. */
+  content: ContentModule;
   /** The operators' queue and assignment (claim, transfer, release, close). */
   handoff: HandoffService;
   /** Urgent cases, forwarding to agencies, their timers (tick()) and mail notifications. */
   cases: CaseModule;
+  /** Intake levels, shifts, phone calls, daily reports and /metrics. */
+  reports: ReportsModule;
   worker: DeliveryWorker;
   connectors: Map<string, ChannelConnector>;
   log: Log;
@@ -97,9 +106,11 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const bus: EventBus = store.pool ? new PostgresEventBus(store.pool, (err) => log.warn({ err }, 'event bus')) : new LocalEventBus();
   if (bus instanceof PostgresEventBus) await bus.start();
 
-  const knowledge = new PublishedBase({ db: store.db, bus, kbDir: config.KB_DIR, clock, onError: (err) => log.error({ err }, 'knowledge base reload failed') });
+  const knowledge = new PublishedBase({ db: store.db, bus, kbDir: config.KB_DIR, clock, onError: (err) => log.error({ err }, 'knowledge base reload failed'), textRules: () => currentTextRules(store.db, config.KB_DIR) });
   await knowledge.start();
   const templates = loadTemplates(path.join(config.KB_DIR, 'templates.yaml'));
+  // Texts edited in the console replace the file's, in place, on every instance (src/content/textRules.ts).
+  const stopLiveTemplates = await keepTemplatesLive({ db: store.db, bus, kbDir: config.KB_DIR, onError: (err) => log.error({ err }, 'templates reload failed') }, templates);
   const texts = (key: string, vars: Record<string, string | number> = {}) => fill(templates[key] ?? key, vars);
   const thresholds = { ...DEFAULT_THRESHOLDS, answer: config.ANSWER_THRESHOLD, suggest: config.SUGGEST_THRESHOLD };
   // Health agencies and the districts they serve (knowledge-base/agencies.yaml): routing of urgent cases.
@@ -150,8 +161,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     connectors.set('email', createEmailConnector({ imap, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, repliesPerSenderPerHour: config.EMAIL_REPLIES_PER_SENDER_PER_HOUR, timeoutMs: config.SEND_TIMEOUT_MS }, { state: mailState, now: () => clock.now() }));
   }
   if (config.VOICHAT_SECRET) {
-    const voiceTexts = voiceTextsFrom(templates);
-    connectors.set('voichat', createVoichatConnector({ secret: config.VOICHAT_SECRET, operatorLine: config.OPERATOR_PHONE_LINE, texts: () => voiceTexts }));
+    voiceTextsFrom(templates); // fails start-up when a voice text is missing
+    connectors.set('voichat', createVoichatConnector({ secret: config.VOICHAT_SECRET, operatorLine: config.OPERATOR_PHONE_LINE, texts: () => voiceTextsFrom(templates) }));
   }
 
   const worker = new DeliveryWorker(
@@ -191,6 +202,17 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     },
     mailer: config.SMTP_URL ? createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SEND_TIMEOUT_MS }) : undefined,
     onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+  });
+  // Intake levels and staffing (knowledge-base/levels.yaml), phone calls, the daily report before 11:00, /metrics.
+  const caseRouting = routingOver(agencyDirectory);
+  const reports = createReportsModule({
+    store, clock, bus, log, instance,
+    settings: { kbDir: config.KB_DIR, timeZone: config.TIMEZONE, reportTime: config.REPORT_TIME, reportRecipients: config.REPORT_RECIPIENTS, leaderEmails: config.LEADER_EMAILS, supervisorEmails: config.SUPERVISOR_EMAILS, ackSlaMinutes: config.CASE_ACK_SLA_MINUTES, fontFile: config.REPORT_FONT },
+    mailer: config.SMTP_URL ? createMailer(config.SMTP_URL, config.MAIL_FROM, { timeoutMs: config.SEND_TIMEOUT_MS }) : undefined,
+    kickNotifier: () => cases.notifier.kick(),
+    agencyName: (id) => (id ? caseRouting.agencyById(id)?.name ?? id : '—'),
+    triage,
+    onUrgent: cases.hooks.onUrgent,
   });
   const hooks: PipelineHooks = {
     onUrgent: cases.hooks.onUrgent,
@@ -240,10 +262,17 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     },
   });
   routers.push(...operatorConsole.routers);
+  // The content team's workspace: /api/content/… (entries, publishing, import/export, unanswered questions, documents).
+  const content = createContentModule({
+    db: store.db, bus, clock, log, knowledge, templates, kbDir: config.KB_DIR, dataDir: config.DATA_DIR,
+    settings: { reviewDays: config.KB_REVIEW_DAYS, needsSecondPerson: config.PUBLISH_NEEDS_SECOND_PERSON, uploadMaxMb: config.UPLOAD_MAX_MB, timeZone: config.TIMEZONE, mailFrom: config.MAIL_FROM, thresholds },
+  });
+  routers.push(...createContentRouters(content));
   routers.push(
     createCasesRouter({ cases, agencies: routingOver(agencyDirectory), clock }),
     createAgencyAnswerRouter({ forwarding: cases.forwarding, texts: caseTexts, timeZone: config.TIMEZONE, log }),
   );
+  routers.push(...createReportsRouters(reports, { db: store.db, clock, timeZone: config.TIMEZONE, metricsToken: config.METRICS_TOKEN }));
 
   const app = createWebApp({ readiness: () => readiness(store.db), channelRouter, routers, log });
   installAuth(app, operatorConsole.auth);
@@ -259,13 +288,14 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   for (const connector of connectors.values()) await connector.start?.(channelContext);
   worker.start();
   cases.start(config.CASE_TICK_SECONDS * 1000);
+  reports.start({ levelCheckMs: config.LEVEL_CHECK_SECONDS * 1000, reportCheckMs: 30_000 });
   void handoff.assignWaiting().catch((err) => log.warn({ err }, 'auto-assignment at start'));
   // Messages acknowledged before a crash but never answered are processed now.
   await pipeline.recover();
 
   let stopped = false;
   return {
-    config, url, server, io, secret: sessionSecret, knowledge, handoff, cases, store, bus, pipeline, worker, connectors, log, clock,
+    config, url, server, io, secret: sessionSecret, knowledge, content, handoff, cases, reports, store, bus, pipeline, worker, connectors, log, clock,
     async settle() {
       await pipeline.idle();
       await worker.drain();
@@ -278,8 +308,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       server.closeAllConnections?.();
       for (const connector of connectors.values()) await connector.stop?.();
       knowledge.stop();
+      stopLiveTemplates();
       await pipeline.stop();
       await worker.stop();
+      await reports.stop();
       await cases.stop();
       await bus.close();
       await store.close();

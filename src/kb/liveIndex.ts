@@ -5,7 +5,7 @@
  */
 import type { KbEntry } from '../domain/kb';
 import { NO_RULES, type CompiledRules } from '../nlp/textRules';
-import { DEFAULT_SETTINGS, RetrieverBuilder, type RetrievalResult, type Retriever, type RetrieverSettings } from '../nlp/retriever';
+import { BuildMemory, DEFAULT_SETTINGS, RetrieverBuilder, type RetrievalResult, type Retriever, type RetrieverSettings } from '../nlp/retriever';
 
 export interface IndexSnapshot {
   readonly retriever: Retriever;
@@ -38,6 +38,8 @@ export class LiveIndex {
   private snapshot: IndexSnapshot;
   private requested = 0;
   private rules: CompiledRules;
+  /** Term ids and indexed documents shared by successive builds: a publish re-indexes only what changed. */
+  private memory = new BuildMemory();
   private readonly settings: RetrieverSettings;
   private readonly sliceMs: number;
 
@@ -54,7 +56,9 @@ export class LiveIndex {
 
   /** Rules (edited synonyms/teencode) for the next publish and every later one; the current snapshot keeps its own. */
   setRules(rules: CompiledRules): void {
+    if (rules === this.rules) return;
     this.rules = rules;
+    this.memory = new BuildMemory();
   }
 
   /**
@@ -63,7 +67,7 @@ export class LiveIndex {
    */
   async publish(entries: readonly KbEntry[]): Promise<IndexSnapshot | undefined> {
     const request = ++this.requested;
-    const builder = new RetrieverBuilder(this.rules, this.settings);
+    const builder = new RetrieverBuilder(this.rules, this.settings, this.memory);
     let sliceStart = Date.now();
     for (const entry of entries) {
       builder.add(entry);
@@ -85,7 +89,7 @@ export class LiveIndex {
   /** Builds and swaps synchronously: for command-line tools that have nothing else to serve meanwhile. */
   publishNow(entries: readonly KbEntry[]): IndexSnapshot {
     ++this.requested;
-    const builder = new RetrieverBuilder(this.rules, this.settings);
+    const builder = new RetrieverBuilder(this.rules, this.settings, this.memory);
     for (const entry of entries) builder.add(entry);
     this.snapshot = snapshotOf(entries, builder.build(), this.snapshot.version + 1);
     return this.snapshot;

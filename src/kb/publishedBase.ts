@@ -51,6 +51,7 @@ export async function loadPublishedEntries(db: Executor): Promise<KbEntry[]> {
 export class PublishedBase {
   readonly index: LiveIndex;
   private unsubscribe?: () => void;
+  private rules?: TextRules;
 
   constructor(private deps: { db: Executor; bus: EventBus; kbDir: string; clock: Clock; onError(err: unknown): void; textRules?: () => Promise<TextRules> }) {
     this.index = new LiveIndex({ rules: compileRules(loadRules(deps.kbDir)) });
@@ -66,8 +67,15 @@ export class PublishedBase {
 
   /** Rebuilds the index from the store's published entries and swaps it in. */
   async reload(): Promise<void> {
-    // Synonyms and teencode edited in the console (src/content/textRules.ts) replace the files' rules.
-    if (this.deps.textRules) this.index.setRules(compileRules(await this.deps.textRules()));
+    // Synonyms and teencode edited in the console (src/content/textRules.ts) replace the files' rules; the provider
+    // returns the same object while they are unchanged, so the index keeps what it learnt (see BuildMemory).
+    if (this.deps.textRules) {
+      const rules = await this.deps.textRules();
+      if (rules !== this.rules) {
+        this.rules = rules;
+        this.index.setRules(compileRules(rules));
+      }
+    }
     await this.index.publish(await loadPublishedEntries(this.deps.db));
   }
 

@@ -122,19 +122,47 @@ interface FieldTerms {
 
 const EMPTY_FIELD: FieldTerms = { terms: new Int32Array(0), counts: new Uint16Array(0), length: 0 };
 
+/** One document as indexed: its text key, its field terms and the words it adds to the vocabulary. */
+interface IndexedDocument {
+  key: string;
+  fields: FieldTerms[];
+  words: string[];
+}
+
+/**
+ * What builds with the same rules and settings share: term ids stay the same from one build to the next, and a
+ * document whose text did not change is not analysed again. A publish that changes a few entries of a large base
+ * then costs little more than laying out the postings. Terms of documents that left stay known but match nothing,
+ * which scores exactly like an unseen term.
+ */
+export class BuildMemory {
+  readonly termIds = new Map<string, number>();
+  readonly bigramIds = new Map<number, number>();
+  termCount = 0;
+  /** The documents of the last build, by id. */
+  docs = new Map<string, IndexedDocument>();
+}
+
 /** Collects documents one at a time (so a caller can yield between them), then builds the immutable Retriever. */
 export class RetrieverBuilder {
   private readonly ids: string[] = [];
-  private readonly termIds = new Map<string, number>();
-  private readonly bigramIds = new Map<number, number>();
-  private termCount = 0;
+  private readonly termIds: Map<string, number>;
+  private readonly bigramIds: Map<number, number>;
+  /** Shared with the memory, so builders that overlap never give one id to two terms. */
+  private readonly counter: { termCount: number };
   private readonly fields: FieldTerms[][] = [];
   private readonly vocabulary = new Vocabulary();
+  private readonly indexed = new Map<string, IndexedDocument>();
 
   constructor(
     private readonly rules: CompiledRules = NO_RULES,
     private readonly settings: RetrieverSettings = DEFAULT_SETTINGS,
-  ) {}
+    private readonly memory?: BuildMemory,
+  ) {
+    this.termIds = memory?.termIds ?? new Map();
+    this.bigramIds = memory?.bigramIds ?? new Map();
+    this.counter = memory ?? { termCount: 0 };
+  }
 
   get size(): number {
     return this.ids.length;
@@ -142,7 +170,7 @@ export class RetrieverBuilder {
 
   private termId(term: string): number {
     let id = this.termIds.get(term);
-    if (id === undefined) this.termIds.set(term, (id = this.termCount++));
+    if (id === undefined) this.termIds.set(term, (id = this.counter.termCount++));
     return id;
   }
 
@@ -160,7 +188,7 @@ export class RetrieverBuilder {
         if (withBigrams && previous >= 0) {
           const key = pairKey(previous, id);
           let b = this.bigramIds.get(key);
-          if (b === undefined) this.bigramIds.set(key, (b = this.termCount++));
+          if (b === undefined) this.bigramIds.set(key, (b = this.counter.termCount++));
           bump(b);
         }
         previous = id;
@@ -172,6 +200,16 @@ export class RetrieverBuilder {
   }
 
   add(doc: IndexDocument): void {
+    const key = this.memory ? JSON.stringify([doc.question, doc.alternatives, doc.keywords, doc.answer]) : '';
+    const known = this.memory?.docs.get(doc.id);
+    const indexed = known && known.key === key ? known : this.index(doc, key);
+    this.ids.push(doc.id);
+    this.fields.push(indexed.fields);
+    for (const w of indexed.words) this.vocabulary.add(w);
+    if (this.memory) this.indexed.set(doc.id, indexed);
+  }
+
+  private index(doc: IndexDocument, key: string): IndexedDocument {
     const s = this.settings;
     const run = (text: string) => (s.vietnamese ? analyze(text, this.rules) : analyzePlain(text));
     const tones = s.vietnamese;
@@ -179,25 +217,23 @@ export class RetrieverBuilder {
     const alternatives = doc.alternatives.map(run);
     const keywords = doc.keywords.map(run);
     const answer = [run(doc.answer)];
-    this.ids.push(doc.id);
-    this.fields.push([
+    const fields = [
       this.fieldTerms(question, true, tones),
       this.fieldTerms(alternatives, true, tones),
       this.fieldTerms(keywords, true, tones),
       // No diacritic terms from the answer: they would double its (long) postings for a small preference.
       this.fieldTerms(answer, s.answerBigrams, false),
-    ]);
-    if (s.vietnamese) {
-      const seen = new Set<string>();
-      for (const list of [question, alternatives, keywords, answer]) for (const a of list) for (const w of a.words) seen.add(w);
-      for (const w of seen) this.vocabulary.add(w);
-    }
+    ];
+    const seen = new Set<string>();
+    if (s.vietnamese) for (const list of [question, alternatives, keywords, answer]) for (const a of list) for (const w of a.words) seen.add(w);
+    return { key, fields, words: [...seen] };
   }
 
   build(): Retriever {
     const s = this.settings;
     const n = this.ids.length;
-    const termCount = this.termCount;
+    const termCount = this.counter.termCount;
+    if (this.memory) this.memory.docs = this.indexed;
     const fieldSettings = FIELD_NAMES.map((name: FieldName) => s.fields[name]);
     const avg = FIELD_NAMES.map((_, f) => {
       let total = 0;
