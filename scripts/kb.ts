@@ -137,9 +137,9 @@ async function importBase(file: string | undefined): Promise<number> {
   for (const e of added) out(`  + ${e.id}  ${e.question}`);
   for (const c of changed) out(`  ~ ${c.id}  (${c.fields.join(', ')})`);
   for (const e of removed) out(`  - ${e.id}  ${e.question}`);
-  // TODO(lead): write plan.entries into the database store and publish them to the LiveIndex. Until then this
-  // command only previews; nothing is applied.
-  out('\nPreview only: writing into the store is not wired yet; nothing was applied.');
+  // The live base changes only through the console (Nhập / xuất tệp): there an import is audited, reviewed and
+  // published by a second person, and reaches every instance. This command checks a file before that.
+  out('\nPreview only: apply it in the console (/console → Nhập / xuất tệp); nothing was changed here.');
   return 0;
 }
 

@@ -10,6 +10,7 @@ import type { ConsoleUser, ConversationDetail, MessageView } from '../types';
 import { renderActions } from './actions';
 import { createComposer } from './composer';
 import { kbSearchPanel } from './kbSearch';
+import { documentSearchPanel } from '../pages/content/documentSearch';
 import { historyItems } from './messages';
 
 export interface ConversationView {
@@ -51,7 +52,8 @@ export function createConversationView(user: ConsoleUser): ConversationView {
     'div',
     { class: 'conversation-body' },
     h('section', { class: 'conversation-main', 'aria-labelledby': 'conversation-title' }, h('header', { class: 'conversation-header' }, title, facts, sla), actions, scroller, typing, composer.element),
-    h('aside', { class: 'conversation-side', 'aria-label': 'Thông tin hỗ trợ' }, contact, kb),
+    // Operators look up official documents while answering.
+    h('aside', { class: 'conversation-side', 'aria-label': 'Thông tin hỗ trợ' }, contact, kb, documentSearchPanel()),
   );
   const empty = h('p', { class: 'empty' }, 'Chọn một cuộc trò chuyện trong hàng chờ.');
   const element = h('div', { class: 'conversation' }, empty, body);
