@@ -36,8 +36,11 @@ describe('app channel', () => {
     expect(arrived.json).toMatchObject({ userId: 'u1', conversationId, text: expect.any(String), messageId: expect.any(String) });
     const expected = `sha256=${createHmac('sha256', SECRET).update(arrived.body).digest('hex')}`;
     expect(arrived.headers['x-signature']).toBe(expected);
-    const outbox = await platform.store.db.selectFrom('outbox').selectAll().where('id', '=', arrived.json.messageId).executeTakeFirst();
-    expect(outbox?.status).toBe('sent');
+    // Recorded once the callback answered 2xx (just after its arrival here).
+    await waitFor(async () => {
+      const outbox = await platform.store.db.selectFrom('outbox').selectAll().where('id', '=', arrived.json.messageId).executeTakeFirst();
+      return outbox?.status === 'sent';
+    }, 5000, 'the outbox row marked sent');
   });
 
   it('stores a repeated messageId once and answers 202 with the same conversation', async () => {
