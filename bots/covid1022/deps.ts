@@ -1,5 +1,6 @@
 /** What the 1022 bot needs from the platform; main.ts provides it. */
 import type { Decision, KbEntry, Match } from '../../src/domain/kb';
+import type { CaseDetails } from '../../src/domain/types';
 
 /** A fixed text from knowledge-base/templates.yaml with its placeholders filled. */
 export type Texts = (key: string, vars?: Record<string, string | number>) => string;
@@ -17,14 +18,7 @@ export interface FaqSearch {
   entry(id: string): KbEntry | undefined;
 }
 
-/** Details of an urgent report, as far as they were told. */
-export interface CaseDetails {
-  who?: string;
-  onset?: string;
-  district?: string;
-  commune?: string;
-  phone?: string;
-}
+export type { CaseDetails };
 
 export interface BotDeps {
   texts: Texts;

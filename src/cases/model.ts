@@ -1,5 +1,5 @@
 /** Cases: urgent reports routed to a health agency, and questions forwarded to a competent agency. */
-import type { ChannelName, UrgencyLevel } from '../domain/types';
+import type { CaseDetails, ChannelName, UrgencyLevel } from '../domain/types';
 import { parseJson } from '../store/ids';
 import type { CaseRow } from '../store/schema';
 import './schema';
@@ -11,15 +11,7 @@ export type CaseKind = 'urgent' | 'forward';
  */
 export type CaseStatus = 'open' | 'notified' | 'acknowledged' | 'forwarded' | 'answered' | 'approved' | 'closed';
 
-/** What the citizen told about the person with symptoms; free text as written. */
-export interface CaseDetails {
-  who?: string;
-  onset?: string;
-  district?: string;
-  commune?: string;
-  phone?: string;
-  address?: string;
-}
+export type { CaseDetails };
 export const DETAIL_FIELDS = ['who', 'onset', 'district', 'commune', 'phone', 'address'] as const;
 
 export interface Case {

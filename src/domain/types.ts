@@ -35,3 +35,13 @@ export interface TriageVerdict {
 export function priorityOf(level: UrgencyLevel): number {
   return level === 'emergency' ? 2 : level === 'urgent' ? 1 : 0;
 }
+
+/** What a citizen told about the person with symptoms (urgent dialog, cases); free text as written. */
+export interface CaseDetails {
+  who?: string;
+  onset?: string;
+  district?: string;
+  commune?: string;
+  phone?: string;
+  address?: string;
+}
