@@ -1,5 +1,8 @@
-/** Shapes the console's pages share (mirrors of the API's JSON). */
-export type Role = 'operator' | 'supervisor' | 'editor' | 'admin';
+/** Shapes the console's pages share (mirrors of the API's JSON; server types are imported as types only). */
+import type { Role } from '../../domain/types';
+import type { QueueItem } from '../../handoff/queue';
+
+export type { QueueItem, Role };
 
 export interface ConsoleUser {
   id: string;
@@ -8,23 +11,6 @@ export interface ConsoleUser {
   role: Role;
 }
 
-export interface QueueItem {
-  id: string;
-  channel: string;
-  state: 'bot' | 'queued' | 'human' | 'closed';
-  urgency: 'none' | 'urgent' | 'emergency';
-  assigneeId: string | null;
-  assigneeName: string | null;
-  contactName: string | null;
-  subject: string | null;
-  tags: string[];
-  queuedAt: string | null;
-  lastMessageAt: string;
-  lastCitizenMessageAt: string | null;
-  lastText: string | null;
-  lastAuthor: string | null;
-  slaDueAt: string | null;
-}
 
 export interface MessageView {
   id: string;

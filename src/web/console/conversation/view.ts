@@ -148,10 +148,15 @@ export function createConversationView(user: ConsoleUser): ConversationView {
     sla.className = `sla${due !== undefined && due < 0 ? ' overdue' : ''}`;
   }
 
+  const STATUS_RANK: Record<string, number> = { received: 0, pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
   async function upsertMessage(conversationId: string, messageId: string): Promise<void> {
     try {
       const m = await get<MessageView>(`/api/console/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`);
       if (!knows(conversationId)) return;
+      // Two fetches of one message may answer out of order: never go back to an earlier delivery status.
+      const known = messages.get(m.id);
+      if (known && STATUS_RANK[known.status] > STATUS_RANK[m.status]) return;
       messages.set(m.id, m);
       if (m.direction === 'in') showTyping(false);
       renderMessages();
@@ -171,7 +176,8 @@ export function createConversationView(user: ConsoleUser): ConversationView {
       if (knows(e.conversationId)) void upsertMessage(String(e.conversationId), String(e.messageId));
     }),
     onLive('message.status', (e) => {
-      if (knows(e.conversationId) && messages.has(String(e.messageId))) void upsertMessage(String(e.conversationId), String(e.messageId));
+      // Also when the message is not shown yet: its status may arrive before the fetch for its creation answers.
+      if (knows(e.conversationId)) void upsertMessage(String(e.conversationId), String(e.messageId));
     }),
     onLive('conversation.updated', (e) => {
       if (knows(e.conversationId)) void load();
