@@ -4,12 +4,15 @@
  * one, and never waits for a build. When publishes overlap, the newest wins.
  */
 import type { KbEntry } from '../domain/kb';
+import { foldKey, syllables } from '../nlp/normalize';
 import { NO_RULES, type CompiledRules } from '../nlp/textRules';
 import { BuildMemory, DEFAULT_SETTINGS, RetrieverBuilder, type RetrievalResult, type Retriever, type RetrieverSettings } from '../nlp/retriever';
 
 export interface IndexSnapshot {
   readonly retriever: Retriever;
   readonly entries: ReadonlyMap<string, KbEntry>;
+  /** Curated phrasings asked word for word are answered with their entry. */
+  readonly phrasings: ReadonlyMap<string, string>;
   /** 0 for the empty index before the first publish, then 1, 2, … */
   readonly version: number;
   readonly publishedAt: Date;
@@ -31,7 +34,24 @@ export interface LiveIndexOptions {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function snapshotOf(entries: readonly KbEntry[], retriever: Retriever, version: number): IndexSnapshot {
-  return { retriever, entries: new Map(entries.map((e) => [e.id, e])), version, publishedAt: new Date() };
+  return { retriever, entries: new Map(entries.map((e) => [e.id, e])), phrasings: phrasingsOf(entries), version, publishedAt: new Date() };
+}
+
+/** A phrasing as a key: syllables without diacritics, so "F1 phải cách ly…?" and "f1 phai cach ly…" are one key. */
+const phrasingKey = (text: string) => syllables(foldKey(text)).join(' ');
+
+/** Every curated phrasing (question and alternatives) → its entry, when only one entry has it. */
+function phrasingsOf(entries: readonly KbEntry[]): ReadonlyMap<string, string> {
+  const owners = new Map<string, string | null>();
+  for (const e of entries) {
+    for (const phrasing of [e.question, ...e.alternatives]) {
+      const key = phrasingKey(phrasing);
+      if (!key) continue;
+      const owner = owners.get(key);
+      owners.set(key, owner === undefined || owner === e.id ? e.id : null);
+    }
+  }
+  return new Map([...owners].filter((pair): pair is [string, string] => pair[1] !== null));
 }
 
 export class LiveIndex {
@@ -99,6 +119,13 @@ export class LiveIndex {
   search(text: string, limit = 5): LiveResult {
     const snap = this.snapshot;
     const result = snap.retriever.search(text, limit);
+    const exact = snap.phrasings.get(phrasingKey(text));
+    if (exact) {
+      // The citizen asked a curated phrasing word for word: that entry first, with full confidence.
+      const rest = result.matches.filter((m) => m.id !== exact).slice(0, limit - 1);
+      const matches = [{ id: exact, score: 1 }, ...rest];
+      return { matches, confidence: 1, exact: true, entries: matches.map((m) => snap.entries.get(m.id)!), version: snap.version };
+    }
     return { ...result, entries: result.matches.map((m) => snap.entries.get(m.id)!), version: snap.version };
   }
 }

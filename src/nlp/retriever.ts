@@ -88,6 +88,8 @@ export interface RetrievalResult {
   matches: Match[];
   /** Calibrated probability that the first match is the right entry, in [0, 1]. */
   confidence: number;
+  /** The query was one of the first entry's curated phrasings, word for word (set by the live index). */
+  exact?: boolean;
 }
 
 const FIELD_NAMES = ['question', 'alternatives', 'keywords', 'answer'] as const;
@@ -435,6 +437,7 @@ export function calibrate(matches: readonly Match[], c: RetrieverSettings['calib
 /** answer: confident and no close rival; suggest: a few close entries or middling confidence; else fallback. */
 export function decide(result: RetrievalResult, thresholds: Thresholds = DEFAULT_THRESHOLDS): Decision {
   const { matches, confidence } = result;
+  if (result.exact && matches.length) return 'answer';
   if (matches.length === 0 || confidence < thresholds.suggest) return 'fallback';
   const rivalClose = matches.length > 1 && matches[1].score >= thresholds.close * matches[0].score;
   if (confidence >= thresholds.answer && !rivalClose) return 'answer';

@@ -49,6 +49,14 @@ describe('the 1022 bot on the app channel', () => {
     expect(replies[1].quickReplies?.map((q) => q.title)).toEqual(['Có', 'Không']);
   });
 
+  it('answers a curated question asked word for word, with or without diacritics, even when other entries are close', async () => {
+    const entryWithRivals = entry('cach-ly-002');
+    for (const asked of [entryWithRivals.question, entryWithRivals.question.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd')]) {
+      const replies = await say('citizen-exact', asked);
+      expect(replies[0].text).toBe(entryWithRivals.answer);
+    }
+  });
+
   it('stores the feedback for that entry, from a button or a plain "không"', async () => {
     const first = await say('citizen-b', 'F1 phai cach ly bao nhieu ngay vay ad');
     const entryId = first[1].quickReplies![0].payload.split(':')[1];
