@@ -95,7 +95,8 @@ export class DeliveryWorker {
 
   private async claimAndSend(ids?: string[], limit = ids?.length ?? this.options.concurrency): Promise<number> {
     const now = this.deps.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.options.sendTimeoutMs * 3 + 5000).toISOString();
+    // A send ends by its timeout; the lease outlives it a little, so rows of a worker that died are soon due again.
+    const leaseUntil = new Date(now.getTime() + this.options.sendTimeoutMs + 5000).toISOString();
     const items = await claimDue(this.deps.store.db, this.deps.store.dialect, { worker: this.options.worker, now: now.toISOString(), leaseUntil, limit, ids });
     // One conversation's messages are sent one after the other, in order; different conversations in parallel.
     for (const item of items) this.track(this.ordered.run(item.conversationId, () => this.deliver(item)));

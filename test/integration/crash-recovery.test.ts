@@ -37,7 +37,7 @@ describe('crash recovery', () => {
       return { status: 200, body: {} };
     });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline1022-crash-'));
-    const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', APP_CHANNEL_TOKEN: TOKEN, APP_CALLBACK_URL: `${callback.url}/cb`, DELIVERY_BASE_DELAY_MS: '50', DELIVERY_POLL_MS: '100', DELIVERY_CONCURRENCY: '4' };
+    const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', APP_CHANNEL_TOKEN: TOKEN, APP_CALLBACK_URL: `${callback.url}/cb`, DELIVERY_BASE_DELAY_MS: '50', DELIVERY_POLL_MS: '100', DELIVERY_CONCURRENCY: '4', SEND_TIMEOUT_MS: '2000' };
     const first = await startChild(env);
 
     const acknowledged: string[] = [];
@@ -68,7 +68,8 @@ describe('crash recovery', () => {
 
     const second = await startChild(env);
     try {
-      await waitFor(() => acknowledged.every((user) => callback.received.some((r) => r.json?.userId === user)), 30000, 'a reply to every acknowledged message');
+      // Rows the dead process had claimed are due again when its lease (send timeout + 5 s) runs out.
+      await waitFor(() => acknowledged.every((user) => callback.received.some((r) => r.json?.userId === user)), 45000, 'a reply to every acknowledged message');
       // Every outbound payload carries its outbox id; a repeat after the crash has the same id.
       const outboxIds = new Set(callback.received.map((r) => r.json.messageId));
       const repliedUsers = new Set(callback.received.map((r) => r.json.userId));
