@@ -3,17 +3,15 @@
  * every string in a log line passes through redact(), and known secret keys are replaced whole.
  */
 import pino from 'pino';
+import { maskContactData } from './domain/personalData';
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-// Vietnamese phone numbers (0xxx…, +84…, 84…) with optional spaces, dots or dashes; and long digit runs.
-const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{N}])/gu;
 const BEARER = /\b(Bearer|access_token[=:]?|token[=:])\s*[A-Za-z0-9._~+/=-]{6,}/gi;
 const SECRET_KEYS = /pass(word)?|secret|token|authorization|cookie|signature|api[-_]?key/i;
 
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('[secret]');
-  return out.replace(BEARER, '$1 [secret]').replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+  return maskContactData(out.replace(BEARER, '$1 [secret]'), { email: '[email]', phone: '[phone]' });
 }
 
 export function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {

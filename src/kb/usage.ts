@@ -2,12 +2,11 @@
  * What the bot did with each question, for the content team: answers given, feedback per entry, and the questions
  * it could not answer (kept with personal data masked).
  */
+import { maskContactData } from '../domain/personalData';
 import type { TurnEffect } from '../domain/turn';
 import type { Executor } from '../store/executor';
 import { newId } from '../store/ids';
 
-const PHONE = /(?<![\p{L}\p{N}])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\p{N}])/gu;
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // "tên tôi là Nguyễn Văn A", "em tên Lan": the name after the cue, up to four capitalised words.
 const NAME = /((?:tên|ten)\s+(?:(?:tôi|toi|em|mình|minh|là|la)\s+){0,2})((?:\p{Lu}[\p{L}]*\s*){1,4})/gu;
 // House numbers and street names: "số 12 đường Phú Riềng Đỏ", "12/3 hẻm 5".
@@ -15,9 +14,7 @@ const ADDRESS = /\b(số|so|nhà|nha)?\s*\d+[\d/]*\s+(đường|duong|hẻm|hem|
 
 /** Masks phone numbers, emails, names after a name cue, and street addresses. */
 export function maskPersonalData(text: string): string {
-  return text
-    .replace(EMAIL, '[email]')
-    .replace(PHONE, '[số điện thoại]')
+  return maskContactData(text, { email: '[email]', phone: '[số điện thoại]' })
     .replace(NAME, (_m, cue: string) => `${cue}[tên] `)
     .replace(ADDRESS, '[địa chỉ]')
     .trim();
