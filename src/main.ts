@@ -177,11 +177,13 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       sendTimeoutMs: config.SEND_TIMEOUT_MS,
     },
   );
+  // Rows just committed by this instance are sent at once, without waiting for the worker's poll.
+  const deliverNow = (rows: Array<{ outboxId: string }>) => worker.kick(rows.map((r) => r.outboxId));
   const handoff = new HandoffService({
     store, bus, clock, log,
     autoAssign: config.AUTO_ASSIGN,
     template: (key, vars) => (templates[key] ? fill(templates[key], vars) : undefined),
-    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+    onOutbound: deliverNow,
   });
   // Agency links need the public URL, known once the server listens.
   let publicUrl = config.PUBLIC_URL ?? '';
@@ -201,7 +203,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       secret: sessionSecret,
     },
     mailer: config.SMTP_URL ? createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SEND_TIMEOUT_MS }) : undefined,
-    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+    onOutbound: deliverNow,
   });
   // Intake levels and staffing (knowledge-base/levels.yaml), phone calls, the daily report before 11:00, /metrics.
   const caseRouting = routingOver(agencyDirectory);
@@ -229,7 +231,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   const pipeline = new Pipeline({
     store, clock, engine, triage, bus, log, hooks,
     onBotTurn: (conversation) => void connectors.get(conversation.channel)?.typing?.(conversation.externalUserId, true)?.catch(() => undefined),
-    onOutbound: (rows) => worker.kick(rows.map((r) => r.outboxId)),
+    onOutbound: deliverNow,
   });
 
   // The HTTP server and socket.io exist before the routes, so connectors and routers can use them.

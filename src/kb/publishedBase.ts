@@ -9,7 +9,6 @@ import type { EventBus } from '../pipeline/events';
 import type { Clock } from '../store/clock';
 import type { Executor } from '../store/executor';
 import { newId } from '../store/ids';
-import { getValue } from '../store/kv';
 import { compileRules, type TextRules } from '../nlp/textRules';
 import { LiveIndex } from './liveIndex';
 import { loadKnowledgeBase } from './loader';
@@ -26,10 +25,9 @@ export function loadRules(kbDir: string) {
 }
 
 /** On a fresh database, loads the curated YAML base as published version 1. Refuses a broken base. */
-export async function seedFromYaml(db: Executor, kbDir: string, at: string): Promise<number> {
+export async function seedFromYaml(db: Executor, kbDir: string, rules: TextRules, at: string): Promise<number> {
   const existing = await db.selectFrom('kb_entries').select('id').limit(1).executeTakeFirst();
   if (existing) return 0;
-  const rules = loadRules(kbDir);
   const base = loadKnowledgeBase(path.join(kbDir, 'qa'), { citizenForms: teencodeForms(rules) });
   if (base.problems.length) throw new BrokenBaseError(`the knowledge base has problems:\n${base.problems.map(formatProblem).join('\n')}`);
   await db.transaction().execute(async (tx) => {
@@ -51,14 +49,15 @@ export async function loadPublishedEntries(db: Executor): Promise<KbEntry[]> {
 export class PublishedBase {
   readonly index: LiveIndex;
   private unsubscribe?: () => void;
-  private rules?: TextRules;
+  private rules: TextRules;
 
   constructor(private deps: { db: Executor; bus: EventBus; kbDir: string; clock: Clock; onError(err: unknown): void; textRules?: () => Promise<TextRules> }) {
-    this.index = new LiveIndex({ rules: compileRules(loadRules(deps.kbDir)) });
+    this.rules = loadRules(deps.kbDir);
+    this.index = new LiveIndex({ rules: compileRules(this.rules) });
   }
 
   async start(): Promise<void> {
-    await seedFromYaml(this.deps.db, this.deps.kbDir, this.deps.clock.now().toISOString());
+    await seedFromYaml(this.deps.db, this.deps.kbDir, this.rules, this.deps.clock.now().toISOString());
     await this.reload();
     this.unsubscribe = this.deps.bus.subscribe((event) => {
       if (event.type === 'kb.published') this.reload().catch(this.deps.onError);
@@ -77,11 +76,6 @@ export class PublishedBase {
       }
     }
     await this.index.publish(await loadPublishedEntries(this.deps.db));
-  }
-
-  /** The store's publish counter (for readiness and the console). */
-  async publishedVersion(): Promise<string> {
-    return (await getValue(this.deps.db, 'kb_published_version')) ?? '1';
   }
 
   stop(): void {

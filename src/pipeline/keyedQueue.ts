@@ -13,10 +13,6 @@ export class KeyedQueue {
     return result;
   }
 
-  get size(): number {
-    return this.tails.size;
-  }
-
   /** Resolves when every queued task has finished. */
   async idle(): Promise<void> {
     while (this.tails.size) await Promise.all([...this.tails.values()]);

@@ -64,14 +64,6 @@ export async function getContact(db: Executor, id: string): Promise<ContactRow |
   return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Links another contact into this one (operator found they are the same citizen). */
-export async function mergeContacts(db: Executor, keepId: string, mergeId: string, at: string): Promise<void> {
-  if (keepId === mergeId) return;
-  await db.updateTable('identities').set({ contact_id: keepId }).where('contact_id', '=', mergeId).execute();
-  await db.updateTable('conversations').set({ contact_id: keepId, updated_at: at }).where('contact_id', '=', mergeId).execute();
-  await db.deleteFrom('contacts').where('id', '=', mergeId).execute();
-}
-
 export async function updateContact(db: Executor, id: string, patch: Profile, at: string): Promise<void> {
   await db
     .updateTable('contacts')

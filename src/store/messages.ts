@@ -144,18 +144,6 @@ export async function listUnprocessed(db: Executor, olderThan: string, limit = 1
   return rows.map(toMessage);
 }
 
-export async function listConversationMessages(db: Executor, conversationId: string, limit = 500): Promise<Message[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .limit(limit)
-    .execute();
-  return rows.map(toMessage);
-}
-
 /** The whole history of a contact across channels, oldest first. */
 export async function listContactMessages(db: Executor, contactId: string, limit = 1000): Promise<Message[]> {
   const rows = await db

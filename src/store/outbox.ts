@@ -112,13 +112,3 @@ export async function markFailed(db: Executor, id: string, error: string): Promi
     .execute();
 }
 
-export async function countByStatus(db: Executor): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('outbox').select(['status', db.fn.countAll<number>().as('n')]).groupBy('status').execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-/** When the next row is due, so an idle worker can sleep until then. */
-export async function nextDueAt(db: Executor): Promise<string | undefined> {
-  const row = await db.selectFrom('outbox').select(({ fn }) => fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').executeTakeFirst();
-  return (row?.at as string | null) ?? undefined;
-}
