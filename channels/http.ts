@@ -1,5 +1,13 @@
-/** Small HTTP facts shared by connectors that call a channel's API over fetch. */
+/** Small HTTP facts shared by connectors: calling a channel's API over fetch, and checking webhook secrets. */
+import { timingSafeEqual } from 'node:crypto';
 import type { SendResult } from './types';
+
+/** Constant-time comparison of two secrets (tokens, signatures). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds. */
 export function retryAfterMs(value: string | null): number | undefined {
@@ -18,6 +26,12 @@ export async function postWithTimeout(url: string, init: RequestInit, timeoutMs:
     const name = (err as Error)?.name;
     return { ok: false, retryable: true, reason: name === 'TimeoutError' ? `timeout after ${timeoutMs} ms` : `unreachable: ${(err as Error)?.message}` };
   }
+}
+
+/** A transport failure of postWithTimeout, told in Vietnamese for operators, naming the service. */
+export function transportFailure(service: string, result: SendResult): SendResult {
+  const detail = result.ok ? '' : result.reason;
+  return { ok: false, retryable: true, reason: detail.startsWith('timeout') ? `${service} không phản hồi (${detail})` : `Không kết nối được tới ${service} (${detail})` };
 }
 
 /** HTTP status → SendResult for APIs that report errors by status: 5xx, 408, 429 retry; other 4xx are permanent. */

@@ -4,9 +4,9 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { ChannelConnector, ChannelContext, OutboundMessage, SendResult } from '../types';
-import { postWithTimeout, resultFromStatus } from '../http';
+import { postWithTimeout, resultFromStatus, sameSecret } from '../http';
 import { parseAppMessage } from './parse';
-import { callbackSignature, sameSecret } from './verify';
+import { callbackSignature } from './verify';
 
 export interface AppChannelSettings {
   token: string;

@@ -3,6 +3,7 @@
  * (main.ts adapts the kv table): the last processed UID per mailbox and UIDVALIDITY, the last mail of each
  * thread (for In-Reply-To/References), and the bot replies sent to each address (rate limit).
  */
+import { parseJson } from '../../src/store/ids';
 
 export interface MailStateStore {
   get(key: string): Promise<string | undefined>;
@@ -14,17 +15,8 @@ export interface UidMark {
   lastUid: number;
 }
 
-function parse<T>(text: string | undefined): T | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function readUidMark(state: MailStateStore, account: string): Promise<UidMark | undefined> {
-  const mark = parse<UidMark>(await state.get(`uid:${account}`));
+  const mark = parseJson<UidMark | undefined>(await state.get(`uid:${account}`), undefined);
   return mark && typeof mark.lastUid === 'number' && typeof mark.uidValidity === 'string' ? mark : undefined;
 }
 
@@ -33,7 +25,7 @@ export async function writeUidMark(state: MailStateStore, account: string, mark:
 }
 
 export async function readJson<T>(state: MailStateStore, key: string): Promise<T | undefined> {
-  return parse<T>(await state.get(key));
+  return parseJson<T | undefined>(await state.get(key), undefined);
 }
 
 /**

@@ -2,7 +2,8 @@
  * A small typed client of the Messenger Send API over fetch, and the mapping of Graph errors to retry or
  * failed-with-reason. Graph errors arrive as HTTP 4xx/5xx with { error: { message, type, code, error_subcode, fbtrace_id } }.
  */
-import { postWithTimeout, retryAfterMs } from '../http';
+import { parseJson } from '../../src/store/ids';
+import { postWithTimeout, retryAfterMs, transportFailure } from '../http';
 import type { SendResult } from '../types';
 import type { SendApiBody } from './format';
 
@@ -48,23 +49,12 @@ export class GraphClient {
       { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
       this.settings.timeoutMs,
     );
-    if (!(response instanceof Response)) return { ok: false, result: { ok: false, retryable: true, reason: transportReason(response) } };
+    if (!(response instanceof Response)) return { ok: false, result: transportFailure('Messenger', response) };
     const text = await response.text().catch(() => '');
-    let json: { message_id?: string; recipient_id?: string; error?: GraphError } | undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson<{ message_id?: string; recipient_id?: string; error?: GraphError } | undefined>(text, undefined);
     if (response.ok && !json?.error) return { ok: true, messageId: json?.message_id, recipientId: json?.recipient_id };
     return { ok: false, result: graphFailure(response.status, json?.error, response.headers.get('retry-after')) };
   }
-}
-
-/** Network failures and timeouts (retryable), told in Vietnamese with the technical detail. */
-function transportReason(result: SendResult): string {
-  const detail = result.ok ? '' : result.reason;
-  return detail.startsWith('timeout') ? `Messenger không phản hồi (${detail})` : `Không kết nối được tới Messenger (${detail})`;
 }
 
 /** Rate limits and temporary errors (Graph codes) that a later try may pass. */

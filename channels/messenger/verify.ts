@@ -1,5 +1,6 @@
 /** Messenger webhook checks: the subscription handshake and the X-Hub-Signature-256 over the raw body. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../http';
 
 /** `sha256=<lowercase hex HMAC-SHA256(app secret, raw body)>`, the value Meta puts in X-Hub-Signature-256. */
 export function hubSignature(rawBody: Buffer | string, appSecret: string): string {
@@ -11,9 +12,7 @@ export function validHubSignature(rawBody: Buffer, header: string | undefined, a
   if (!header || !appSecret) return false;
   const given = header.trim().toLowerCase();
   if (!given.startsWith('sha256=')) return false;
-  const expected = Buffer.from(hubSignature(rawBody, appSecret));
-  const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return sameSecret(given, hubSignature(rawBody, appSecret));
 }
 
 /**
@@ -25,7 +24,5 @@ export function handshakeChallenge(query: Record<string, unknown>, verifyToken: 
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
   if (!verifyToken || mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string') return undefined;
-  const a = Buffer.from(token);
-  const b = Buffer.from(verifyToken);
-  return a.length === b.length && timingSafeEqual(a, b) ? challenge : undefined;
+  return sameSecret(token, verifyToken) ? challenge : undefined;
 }

@@ -10,8 +10,9 @@
  * played); anything else is a new turn, numbered by a per-call counter of this process (plus a boot id, so a restart
  * never reuses an id).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
+import { sameSecret } from '../http';
 import type { ChannelConnector, ChannelContext, InboundMessage, OutboundMessage, QuickReply, SendResult } from '../types';
 import { CallRegistry, SpokenSet, type CallState, type VoiceAction, type VoiceResponse } from './calls';
 import { chunkSpeech, toSpeech } from './format';
@@ -39,12 +40,6 @@ export interface VoichatSettings {
 
 export const CALL_ENDED_REASON = 'cuộc gọi đã kết thúc, không gửi được tin nhắn thoại';
 const RETRY_WINDOW_MS = 2000;
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
 
 export function createVoichatConnector(settings: VoichatSettings): ChannelConnector {
   const now = settings.now ?? (() => Date.now());

@@ -2,7 +2,7 @@
  * A small typed client of the Zalo OA OpenAPI (customer-service messages) and of the OAuth v4 token endpoint, over
  * fetch. Zalo answers HTTP 200 with an `error` field: 0 is success; the codes are mapped to retry or failed-with-reason.
  */
-import { postWithTimeout, retryAfterMs } from '../http';
+import { postWithTimeout, resultFromStatus, transportFailure } from '../http';
 import type { SendResult } from '../types';
 import type { CsMessageBody } from './format';
 
@@ -101,14 +101,8 @@ export function zaloFailure(code: number, message: string): SendResult {
   return { ok: false, retryable: false, reason: `Zalo từ chối tin nhắn (${detail})` };
 }
 
-function transportFailure(what: string, result: SendResult): SendResult {
-  const detail = result.ok ? '' : result.reason;
-  return { ok: false, retryable: true, reason: detail.startsWith('timeout') ? `${what} không phản hồi (${detail})` : `Không kết nối được tới ${what} (${detail})` };
-}
-
 function httpFailure(what: string, response: Response): SendResult {
-  const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
-  return { ok: false, retryable, reason: `${what} trả lời HTTP ${response.status}`, ...(retryable && { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) }) };
+  return resultFromStatus(response, `${what} trả lời HTTP ${response.status}`);
 }
 
 async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {

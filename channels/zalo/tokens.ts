@@ -3,6 +3,7 @@
  * (one value, so atomically) through the TokenStore the platform gives: a restart continues the chain. The token is
  * refreshed before it expires and when Zalo rejects it; concurrent sends share one refresh.
  */
+import { parseJson } from '../../src/store/ids';
 import type { Logger } from '../types';
 import type { RefreshOutcome } from './client';
 
@@ -25,14 +26,8 @@ export interface ZaloTokenStore {
 export function zaloTokenStoreOver(kv: { get(key: string): Promise<string | undefined>; set(key: string, value: string): Promise<void> }, key = 'zalo.oa_tokens'): ZaloTokenStore {
   return {
     async load() {
-      const raw = await kv.get(key);
-      if (!raw) return undefined;
-      try {
-        const value = JSON.parse(raw) as ZaloTokens;
-        return typeof value.accessToken === 'string' && typeof value.refreshToken === 'string' ? value : undefined;
-      } catch {
-        return undefined;
-      }
+      const value = parseJson<ZaloTokens | null>(await kv.get(key), null);
+      return typeof value?.accessToken === 'string' && typeof value.refreshToken === 'string' ? value : undefined;
     },
     save: (tokens) => kv.set(key, JSON.stringify(tokens)),
   };

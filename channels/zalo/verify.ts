@@ -2,7 +2,8 @@
  * The X-ZEvent-Signature of Zalo OA webhooks: `mac=` + lowercase hex SHA-256 (a plain hash, not an HMAC) of
  * app_id + raw body + timestamp + OA Secret Key, where app_id and timestamp are read from the body.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../http';
 
 export function zaloEventMac(appId: string, rawBody: Buffer | string, timestamp: string, oaSecretKey: string): string {
   return createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex');
@@ -12,7 +13,5 @@ export function zaloEventMac(appId: string, rawBody: Buffer | string, timestamp:
 export function validZaloSignature(header: string | undefined, appId: string, rawBody: Buffer, timestamp: string, oaSecretKey: string): boolean {
   if (!header || !oaSecretKey) return false;
   const given = header.trim().toLowerCase().replace(/^mac=/, '');
-  const expected = Buffer.from(zaloEventMac(appId, rawBody, timestamp, oaSecretKey));
-  const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return sameSecret(given, zaloEventMac(appId, rawBody, timestamp, oaSecretKey));
 }
