@@ -1,6 +1,7 @@
 /** Declarations for operators' spreadsheets: CSV (UTF-8 with BOM, so Excel shows the diacritics) and XLSX. */
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { displayDate, localParts } from '../reports/localTime';
 import type { Executor } from '../store/executor';
 import { listDeclarations, type Declaration, type DeclarationFilter } from './repository';
 
@@ -30,13 +31,10 @@ const COLUMNS: Array<{ title: string; width: number; value: (d: Declaration, tz:
 
 const EXPORT_LIMIT = 10_000;
 
+/** "dd/MM/yyyy HH:mm" in the zone (the shared, cached formatter of src/reports/localTime). */
 function localTime(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+  const p = localParts(new Date(iso), timeZone);
+  return `${displayDate(p.date)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
 /** A cell a spreadsheet would run as a formula (=, +, -, @) is prefixed with ' so citizen text stays text. */

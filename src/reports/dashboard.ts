@@ -104,8 +104,8 @@ export async function todayByHourAndChannel(db: Executor, kinds: readonly string
 
 export async function dashboardData(deps: { db: Executor; levels: IntakeLevels; timeZone: string; now: Date }): Promise<DashboardData> {
   const { db, levels, now, timeZone } = deps;
-  const status = await levels.status(now);
   const rules = await levels.rules();
+  const status = await levels.status(now, undefined, rules);
   const [today, queue, operators, urgent, notices] = await Promise.all([
     todayByHourAndChannel(db, rules.counting.kinds, now, status.day, timeZone),
     queueSnapshot(db, now),

@@ -108,10 +108,10 @@ export class IntakeLevels {
   }
 
   /** Counts, levels, projection and staffing now. */
-  async status(at: Date = this.deps.clock.now(), announcedLevel?: number): Promise<LevelStatus> {
+  async status(at: Date = this.deps.clock.now(), announcedLevel?: number, rulesInUse?: LevelRules): Promise<LevelStatus> {
     const { db } = this.deps.store;
     const tz = this.deps.timeZone;
-    const rules = await this.rules();
+    const rules = rulesInUse ?? (await this.rules());
     const kinds = rules.counting.kinds;
     const local = localParts(at, tz);
     const { start } = dayRange(local.date, tz);
@@ -190,7 +190,7 @@ export class IntakeLevels {
     const state = await this.state(db);
     const previous = { current: state?.current_level ?? 0, projected: state?.projected_level ?? 0 };
     const rules = await this.rules();
-    const s = await this.status(at, previous.current);
+    const s = await this.status(at, previous.current, rules);
     const current = s.level;
     const projected = Math.max(current, s.projectedLevel ?? 0);
     if (current === previous.current && projected === previous.projected) return undefined;

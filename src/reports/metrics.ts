@@ -41,8 +41,8 @@ export function createMetrics(deps: { db: Executor; clock: Clock; levels: Intake
 
   async function refresh(): Promise<void> {
     const now = deps.clock.now();
-    const status = await deps.levels.status(now);
     const rules = await deps.levels.rules();
+    const status = await deps.levels.status(now, undefined, rules);
     const [today, queue, operators, urgent, pending, lastReport] = await Promise.all([
       todayByHourAndChannel(deps.db, rules.counting.kinds, now, status.day, deps.timeZone),
       queueSnapshot(deps.db, now),
