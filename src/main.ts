@@ -40,6 +40,7 @@ import { systemClock, type Clock } from './store/clock';
 import { migrate, openDatabase, readiness, type DbHandle } from './store/db';
 import { getValue, setValue } from './store/kv';
 import { createWebApp } from './web/app';
+import { createDeclarationsRouter } from './web/api/declarations';
 import { createRealtime } from './web/realtime';
 import { HandoffService } from './handoff/service';
 import { createConsole } from './web/api/console';
@@ -263,6 +264,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       return result.matches.map((m, i) => ({ id: m.id, question: result.entries[i].question, answer: result.entries[i].answer, score: m.score }));
     },
   });
+  routers.push(createDeclarationsRouter({ db: store.db, timeZone: config.TIMEZONE }));
   routers.push(...operatorConsole.routers);
   // The content team's workspace: /api/content/… (entries, publishing, import/export, unanswered questions, documents).
   const content = createContentModule({

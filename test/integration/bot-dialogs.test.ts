@@ -3,6 +3,7 @@
  * handover, feedback stored per entry, small talk, urgent reports and the medical declaration.
  */
 import { startRecordingServer } from '../support/callbackServer';
+import { createTestUser, signInAs } from '../support/consoleSession';
 import { startTestPlatform, waitFor, type TestPlatform } from '../support/platform';
 
 const TOKEN = 'bot-dialogs-token';
@@ -148,5 +149,20 @@ describe('the 1022 bot on the app channel', () => {
     expect((await say('citizen-j', 'đúng rồi'))[0].text).toMatch(/đã ghi nhận tờ khai y tế/);
     const row = await platform.store.db.selectFrom('declarations' as never).selectAll().executeTakeFirstOrThrow() as Record<string, unknown>;
     expect(row).toMatchObject({ full_name: 'Nguyễn Văn An', birth_year: 1985, phone: '0913222333' });
+
+    // Operators list and export declarations; the content team does not see them.
+    await createTestUser(platform.store.db, 'truc', 'operator');
+    await createTestUser(platform.store.db, 'bien-tap', 'editor');
+    const operator = await signInAs(platform.url, 'truc');
+    const listed = await (await operator.request('GET', '/api/declarations')).json();
+    expect(listed.declarations).toEqual([expect.objectContaining({ fullName: 'Nguyễn Văn An', phone: '0913222333' })]);
+    const csv = await operator.request('GET', '/api/declarations/export?format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.csv"/);
+    expect(await csv.text()).toContain('Nguyễn Văn An');
+    expect((await operator.request('GET', '/api/declarations/export?format=pdf')).status).toBe(400);
+    expect((await operator.request('GET', '/api/declarations?from=hôm-qua')).status).toBe(400);
+    const editor = await signInAs(platform.url, 'bien-tap');
+    expect((await editor.request('GET', '/api/declarations')).status).toBe(403);
   });
 });
