@@ -32,7 +32,7 @@ export interface CallState {
   /** Answers by gateway seq (the last few). */
   bySeq: Map<string, VoiceResponse>;
   touchedAt: number;
-  /** The turn running now (send() waits for it before deciding whether a reply was spoken). */
+  /** The turn running now: a call's turns run one after the other. */
   running: Promise<unknown>;
 }
 
@@ -87,23 +87,5 @@ export class CallRegistry {
     if (now - this.sweptAt < 60_000) return;
     this.sweptAt = now;
     for (const [id, call] of this.calls) if (now - call.touchedAt > IDLE_MS) this.calls.delete(id);
-  }
-}
-
-/** Outbox ids whose text was already spoken in a turn's HTTP response (kept 15 minutes). */
-export class SpokenSet {
-  private ids = new Map<string, number>();
-
-  constructor(private now: () => number) {}
-
-  add(id: string): void {
-    const now = this.now();
-    if (this.ids.size > 1000) for (const [k, until] of this.ids) if (until < now) this.ids.delete(k);
-    this.ids.set(id, now + 15 * 60_000);
-  }
-
-  has(id: string): boolean {
-    const until = this.ids.get(id);
-    return until !== undefined && until >= this.now();
   }
 }

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { sameSecret } from '../http';
 import type { ChannelConnector, ChannelContext, InboundMessage, OutboundMessage, QuickReply, SendResult } from '../types';
-import { CallRegistry, SpokenSet, type CallState, type VoiceAction, type VoiceResponse } from './calls';
+import { CallRegistry, type CallState, type VoiceAction, type VoiceResponse } from './calls';
 import { chunkSpeech, toSpeech } from './format';
 import { callerNumber, parseTurnRequest, type TurnRequest } from './parse';
 import { asksForOperator, asksToContinue, yesOrNo } from './phrases';
@@ -48,7 +48,6 @@ export function createVoichatConnector(settings: VoichatSettings): ChannelConnec
   const minConfidence = settings.minConfidence ?? 0.5;
   const bootId = randomBytes(4).toString('hex');
   const calls = new CallRegistry(now);
-  const spoken = new SpokenSet(now);
 
   const say = (text: string): VoiceAction => ({ type: 'say', text: toSpeech(text) });
   const gather = (): VoiceAction => ({ type: 'gather', input: ['speech', 'dtmf'], timeoutSeconds: gatherTimeout });
@@ -95,7 +94,6 @@ export function createVoichatConnector(settings: VoichatSettings): ChannelConnec
   async function store(ctx: ChannelContext, message: InboundMessage): Promise<{ replies: OutboundMessage[]; duplicate: boolean }> {
     if (!ctx.receiveAndReply) throw new Error('the voichat channel needs receiveAndReply');
     const result = await ctx.receiveAndReply(message);
-    for (const reply of result.replies) spoken.add(reply.outboxId);
     return { replies: result.replies, duplicate: result.duplicate };
   }
 
@@ -246,13 +244,8 @@ export function createVoichatConnector(settings: VoichatSettings): ChannelConnec
     },
 
     async send(message: OutboundMessage): Promise<SendResult> {
-      if (message.meta?.spoken === true || spoken.has(message.outboxId)) return { ok: true };
-      // The worker may pick a row up before the turn that wrote it has returned: wait for that turn.
-      const call = message.externalThreadId ? calls.get(message.externalThreadId) : undefined;
-      if (call) {
-        await call.running;
-        if (spoken.has(message.outboxId)) return { ok: true };
-      }
+      // The pipeline marks the replies of a synchronous turn `spoken` in the turn's own transaction.
+      if (message.meta?.spoken === true) return { ok: true };
       return { ok: false, retryable: false, reason: CALL_ENDED_REASON };
     },
   };

@@ -136,19 +136,8 @@ describe('voichat connector', () => {
     expect(received[0].externalId.startsWith('retry:')).toBe(true);
   });
 
-  it('reports spoken replies as sent, even when the worker asks before the turn returned', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    script = async () => {
-      await gate;
-      return [{ text: 'Dạ, đã rõ.' }];
-    };
-    const pending = turn({ callId: 'race', event: 'speech', transcript: 'hỏi', confidence: 0.9 });
-    await new Promise((r) => setTimeout(r, 50));
-    const early = connector.send({ outboxId: `ob-${outbox + 1}`, conversationId: 'c', channel: 'voichat', externalUserId: '0912000111', externalThreadId: 'race', text: 'Dạ, đã rõ.', author: 'bot', attempt: 0 });
-    release();
-    await pending;
-    expect(await early).toEqual({ ok: true });
+  it('reports replies spoken in the call (marked so by the pipeline) as sent, and refuses later operator messages', async () => {
+    expect(await connector.send({ outboxId: 'ob-spoken', conversationId: 'c', channel: 'voichat', externalUserId: '0912000111', externalThreadId: 'race', text: 'Dạ, đã rõ.', author: 'bot', attempt: 0, meta: { spoken: true } })).toEqual({ ok: true });
     expect(await connector.send({ outboxId: 'operator-1', conversationId: 'c', channel: 'voichat', externalUserId: '0912000111', externalThreadId: 'race', text: 'Chào anh', author: 'operator', attempt: 0 })).toEqual({
       ok: false,
       retryable: false,
