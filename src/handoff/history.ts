@@ -2,7 +2,6 @@
 import type { ChannelName, ConversationState, Role } from '../domain/types';
 import { getContact } from '../store/contacts';
 import type { Executor } from '../store/executor';
-import { toMessage, type Message } from '../store/messages';
 
 export interface ContactView {
   id: string;
@@ -42,18 +41,4 @@ export async function contactConversations(db: Executor, contactId: string): Pro
     .orderBy('created_at', 'asc')
     .execute();
   return rows.map((r) => ({ id: r.id, channel: r.channel as ChannelName, state: r.state as ConversationState, createdAt: r.created_at, closedAt: r.closed_at, closeReason: r.close_reason }));
-}
-
-/** The latest `limit` messages of every conversation of the contact, oldest first. */
-export async function contactHistory(db: Executor, contactId: string, limit = 500): Promise<Message[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .selectAll('messages')
-    .where('conversations.contact_id', '=', contactId)
-    .orderBy('messages.created_at', 'desc')
-    .orderBy('messages.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.reverse().map(toMessage);
 }

@@ -144,17 +144,18 @@ export async function listUnprocessed(db: Executor, olderThan: string, limit = 1
   return rows.map(toMessage);
 }
 
-/** The whole history of a contact across channels, oldest first. */
-export async function listContactMessages(db: Executor, contactId: string, limit = 1000): Promise<Message[]> {
+/** The latest `limit` messages of a contact across all its conversations and channels, oldest first. */
+export async function listContactMessages(db: Executor, contactId: string, limit = 500): Promise<Message[]> {
   const rows = await db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .selectAll('messages')
     .where('conversations.contact_id', '=', contactId)
-    .orderBy('messages.created_at', 'asc')
+    .orderBy('messages.created_at', 'desc')
+    .orderBy('messages.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map(toMessage);
+  return rows.reverse().map(toMessage);
 }
 
 const STATUS_ORDER = ['pending', 'sent', 'delivered', 'read'];

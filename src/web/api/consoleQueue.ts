@@ -3,7 +3,8 @@
  * and the operator's actions (claim, reply, internal note, transfer, release, close).
  */
 import express from 'express';
-import { contactConversations, contactHistory, contactView } from '../../handoff/history';
+import { contactConversations, contactView } from '../../handoff/history';
+import { listContactMessages } from '../../store/messages';
 import { addNote, sendReply } from '../../handoff/operatorMessages';
 import { listQueue, slaDueAt, type SlaSettings } from '../../handoff/queue';
 import { HandoffError, type HandoffService } from '../../handoff/service';
@@ -66,7 +67,7 @@ export function createConsoleQueueRouter(deps: ConsoleQueueDeps): express.Router
     const [contact, conversations, messages, assignee] = await Promise.all([
       contactView(db, conversation.contactId, user.role, seesPersonalData),
       contactConversations(db, conversation.contactId),
-      contactHistory(db, conversation.contactId),
+      listContactMessages(db, conversation.contactId),
       conversation.assigneeId ? getUser(db, conversation.assigneeId) : Promise.resolve(undefined),
     ]);
     res.set('Cache-Control', 'no-store').json({
