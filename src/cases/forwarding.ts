@@ -226,7 +226,7 @@ export class Forwarding {
 
   /** The operator approves the answer (optionally edited): it goes to the citizen on the original channel. */
   async approve(caseId: string, text: unknown, actor: Actor): Promise<Case> {
-    const edited = typeof text === 'string' && clean(text) ? clean(text) : undefined;
+    const edited = (typeof text === 'string' && clean(text)) || undefined;
     if (edited && edited.length > MAX_ANSWER) throw new CaseError(413, 'text', `Câu trả lời dài quá ${MAX_ANSWER} ký tự.`);
     return this.ctx.run(async (tx, at, out) => {
       await this.ctx.lockCase(tx, caseId);

@@ -1,6 +1,6 @@
 /** The fixed texts of cases (mail, agency page, messages to citizens and operators), read from templates.yaml. */
 import path from 'node:path';
-import { loadTemplates } from '../kb/templates';
+import { fill, loadTemplates } from '../kb/templates';
 
 export type CaseTexts = (key: string, vars?: Record<string, string | number | undefined | null>) => string;
 
@@ -18,21 +18,15 @@ const REQUIRED = [
   'case.field.who', 'case.field.onset', 'case.field.district', 'case.field.commune', 'case.field.phone', 'case.field.address',
 ];
 
-/** Fills {name} placeholders; an unknown placeholder is left visible so a data mistake shows. */
-export function fill(template: string, vars: Record<string, string | number | undefined | null> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const v = vars[name];
-    return v === undefined || v === null ? whole : String(v);
-  });
-}
-
 export function caseTextsFrom(templates: Record<string, unknown>): CaseTexts {
   const missing = REQUIRED.filter((k) => typeof templates[k] !== 'string');
   if (missing.length) throw new Error(`templates.yaml lacks the case texts: ${missing.join(', ')}`);
   return (key, vars) => {
     const t = templates[key];
     if (typeof t !== 'string') throw new Error(`unknown template ${key}`);
-    return fill(t, vars).normalize('NFC');
+    // A null/undefined value counts as missing, so its {placeholder} stays visible (kb fill's rule).
+    const given = Object.fromEntries(Object.entries(vars ?? {}).filter(([, v]) => v !== undefined && v !== null)) as Record<string, string | number>;
+    return fill(t, given).normalize('NFC');
   };
 }
 

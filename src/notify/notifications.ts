@@ -77,30 +77,28 @@ export async function enqueueNotification(db: Executor, n: NewNotification, at: 
   return id;
 }
 
-/** Claims up to `limit` due rows for `worker` until `leaseUntil` (a row whose lease ran out is due again). */
+/**
+ * Claims up to `limit` due rows for `worker` until `leaseUntil` (a row whose lease ran out is due again), in one
+ * conditional UPDATE: a row another instance claimed meanwhile fails the repeated condition and is skipped.
+ */
 export async function claimDueNotifications(db: Executor, opts: { worker: string; now: string; leaseUntil: string; limit: number }): Promise<Notification[]> {
-  const candidates = await db
-    .selectFrom('notifications')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', opts.now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', opts.now)]))
-    .orderBy('next_attempt_at')
-    .limit(opts.limit)
-    .execute();
-  const claimed: Notification[] = [];
-  for (const { id } of candidates) {
-    const row = await db
-      .updateTable('notifications')
-      .set({ claimed_by: opts.worker, claimed_until: opts.leaseUntil })
-      .where('id', '=', id)
+  // Same condition for the candidate scan and the UPDATE (shared by a select and an update builder, hence `any`).
+  const due = (qb: any) =>
+    qb
       .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', opts.now)]))
-      .returningAll()
-      .executeTakeFirst();
-    if (row) claimed.push(toNotification(row as NotificationRow));
-  }
-  return claimed;
+      .where('next_attempt_at', '<=', opts.now)
+      .where((eb: any) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', opts.now)]));
+  const candidates = db.selectFrom('notifications').select('id').$call(due).orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
+  const rows = (await db
+    .updateTable('notifications')
+    .set({ claimed_by: opts.worker, claimed_until: opts.leaseUntil })
+    .where('id', 'in', candidates)
+    .$call(due)
+    .returningAll()
+    .execute()) as NotificationRow[];
+  // UPDATE … RETURNING gives no order: oldest due first, as before.
+  rows.sort((a, b) => (a.next_attempt_at === b.next_attempt_at ? (a.id < b.id ? -1 : 1) : a.next_attempt_at < b.next_attempt_at ? -1 : 1));
+  return rows.map(toNotification);
 }
 
 export async function markNotificationSent(db: Executor, id: string, at: string): Promise<void> {

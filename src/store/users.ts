@@ -67,7 +67,7 @@ export async function findUserRowByUsername(db: Executor, username: string): Pro
 }
 
 export async function getUser(db: Executor, id: string): Promise<User | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await getUserRow(db, id);
   return row && toUser(row);
 }
 
@@ -90,11 +90,6 @@ export async function listUsers(db: Executor, filter: { roles?: Role[]; includeD
   if (filter.roles?.length) q = q.where('role', 'in', filter.roles);
   if (!filter.includeDisabled) q = q.where('disabled', '=', 0);
   return (await q.execute()).map(toUser);
-}
-
-export async function countUsers(db: Executor): Promise<number> {
-  const row = await db.selectFrom('users').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 export async function updateUser(
@@ -132,8 +127,9 @@ export async function clearFailedLogins(db: Executor, id: string): Promise<void>
 
 /** Invalidates every session of the user (sign-out everywhere, password change, disabling). */
 export async function bumpSessionVersion(db: Executor, id: string): Promise<void> {
-  const row = await db.selectFrom('users').select(['session_version']).where('id', '=', id).executeTakeFirstOrThrow();
-  await db.updateTable('users').set({ session_version: row.session_version + 1 }).where('id', '=', id).execute();
+  // One statement, so two concurrent bumps both count.
+  const result = await db.updateTable('users').set((eb) => ({ session_version: eb('session_version', '+', 1) })).where('id', '=', id).executeTakeFirst();
+  if (!Number(result.numUpdatedRows)) throw new Error(`no user ${id}`);
   await db.deleteFrom('sessions').where('user_id', '=', id).execute();
 }
 
