@@ -22,13 +22,14 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+/** Sends a request with the CSRF token on every change; answers the JSON body, a refusal as ApiError. */
+export async function send<T = unknown>(path: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng.');
   }
@@ -40,6 +41,11 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     throw new ApiError(res.status, message, data);
   }
   return data as T;
+}
+
+export function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(path, { method });
+  return send<T>(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);

@@ -53,6 +53,17 @@ export function field(label: string, control: HTMLInputElement | HTMLTextAreaEle
 const TIME = new Intl.DateTimeFormat('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
 const DATE_TIME = new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
 
+const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
+
+/** The hotline's calendar day of an instant (now by default): "2021-09-20". */
+export const localDay = (at: Date = new Date()): string => LOCAL_DAY.format(at);
+
+/** "2021-09-20" plus n days (n may be negative): "2021-09-21". */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
 export const formatTime = (iso: string): string => TIME.format(new Date(iso));
 export const formatDateTime = (iso: string): string => DATE_TIME.format(new Date(iso));
 

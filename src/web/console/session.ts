@@ -7,20 +7,14 @@ interface SessionResponse {
   csrfToken: string;
 }
 
-let current: ConsoleUser | undefined;
-
-export const currentUser = (): ConsoleUser | undefined => current;
-
 /** The session of this browser, if any. */
 export async function loadSession(): Promise<ConsoleUser | undefined> {
   try {
     const s = await get<SessionResponse>('/api/session');
     setCsrfToken(s.csrfToken);
-    current = s.user;
-    return current;
+    return s.user;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
-      current = undefined;
       return undefined;
     }
     throw err;
@@ -30,18 +24,15 @@ export async function loadSession(): Promise<ConsoleUser | undefined> {
 export async function signIn(username: string, password: string): Promise<ConsoleUser> {
   const s = await post<SessionResponse>('/api/session', { username, password });
   setCsrfToken(s.csrfToken);
-  current = s.user;
-  return current;
+  return s.user;
 }
 
 export async function signOut(): Promise<void> {
   await del('/api/session').catch(() => undefined);
-  current = undefined;
   setCsrfToken('');
 }
 
 export async function signOutEverywhere(): Promise<void> {
   await post('/api/session/everywhere');
-  current = undefined;
   setCsrfToken('');
 }

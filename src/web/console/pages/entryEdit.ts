@@ -5,7 +5,7 @@
  */
 import './content/content.css';
 import { ApiError, get, post, put } from '../api';
-import { announce, field, formatDateTime, h, replace } from '../dom';
+import { announce, field, formatDateTime, h, localDay, replace } from '../dom';
 import { definePage, type PageContext } from '../router';
 import { ACTION_LABELS, formatDay, PREFILL_KEY, STATUS_LABELS } from './content/labels';
 import { refusal } from './content/requests';
@@ -67,7 +67,6 @@ interface DocumentMeta {
 }
 
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const lines = (text: string) => text.split('\n').map((s) => s.trim()).filter(Boolean);
 const documentUrl = (id: string) => `${location.origin}/api/content/documents/${id}/file`;
 
@@ -111,7 +110,7 @@ function renderEditor(root: HTMLElement, ctx: PageContext, id: string | undefine
   const reviewedAt = h('input', { type: 'date' });
   const reviewedToday = h('button', { type: 'button', class: 'small' }, 'Đã rà soát hôm nay');
   reviewedToday.addEventListener('click', () => {
-    reviewedAt.value = today();
+    reviewedAt.value = localDay();
     dirty = true;
   });
 
@@ -381,7 +380,7 @@ function renderEditor(root: HTMLElement, ctx: PageContext, id: string | undefine
       const prefill = sessionStorage.getItem(PREFILL_KEY);
       const p = prefill ? (JSON.parse(prefill) as Partial<Entry> & { questionIds?: string[] }) : {};
       fromQuestions = p.questionIds ?? [];
-      fill({ reviewedAt: today(), ...p });
+      fill({ reviewedAt: localDay(), ...p });
       if (fromQuestions.length) replace(stateLine, h('p', { class: 'hint' }, `Tạo từ ${fromQuestions.length} câu hỏi chưa được trả lời của người dân.`));
       renderButtons(undefined);
       dirty = Boolean(prefill);

@@ -3,7 +3,7 @@
  * its Excel, PDF and HTML files; make a report for any day, send it now, resend an archived one.
  */
 import { ApiError, get, post } from '../api';
-import { announce, field, formatDateTime, h, replace } from '../dom';
+import { addDays, announce, field, formatDateTime, h, localDay, replace } from '../dom';
 import { definePage } from '../router';
 
 interface Report {
@@ -19,11 +19,7 @@ interface Report {
 }
 
 const dayText = (day: string) => day.split('-').reverse().join('/');
-const yesterday = (): string => {
-  const today = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
-  const [y, m, d] = today.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-};
+const yesterday = (): string => addDays(localDay(), -1);
 
 export default definePage({
   id: 'reports',

@@ -3,7 +3,7 @@
  * reserve on call). Everyone who handles conversations sees it; supervisors and admins add and remove shifts.
  */
 import { ApiError, del, get, post } from '../api';
-import { announce, field, h, replace } from '../dom';
+import { addDays, announce, field, h, replace } from '../dom';
 import { definePage } from '../router';
 
 interface Shift {
@@ -26,10 +26,6 @@ interface Rota {
   staff: Array<{ id: string; displayName: string; role: string }>;
 }
 
-const addDays = (day: string, n: number): string => {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-};
 const WEEKDAYS = ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy'];
 const dayTitle = (day: string): string => {
   const [y, m, d] = day.split('-').map(Number);

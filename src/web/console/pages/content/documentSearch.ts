@@ -3,25 +3,24 @@
  * "Văn bản" page and meant for the conversation view too: `documentSearchPanel()` returns a self-contained panel.
  */
 import { ApiError, get } from '../../api';
+import { foldKey, syllables } from '../../../../nlp/normalize';
 import { field, h, replace } from '../../dom';
 import { formatDay } from './labels';
 
-export interface DocumentHit {
+interface DocumentHit {
   document: { id: string; title: string; number: string; issuer: string; issuedOn: string; kind: string };
   score: number;
   passages: string[];
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-
 /** The passage with the query's words marked (compared without diacritics). */
-export function highlighted(passage: string, query: string): Array<Node | string> {
-  const words = new Set(fold(query).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1));
+function highlighted(passage: string, query: string): Array<Node | string> {
+  const words = new Set(syllables(foldKey(query)).filter((w) => w.length > 1));
   if (!words.size) return [passage];
-  return passage.split(/([\p{L}\p{N}]+)/u).map((part) => (words.has(fold(part)) ? h('mark', {}, part) : part));
+  return passage.split(/([\p{L}\p{N}]+)/u).map((part) => (words.has(foldKey(part)) ? h('mark', {}, part) : part));
 }
 
-export function hitView(hit: DocumentHit, query: string): HTMLElement {
+function hitView(hit: DocumentHit, query: string): HTMLElement {
   const d = hit.document;
   return h(
     'li',

@@ -1,21 +1,5 @@
 /** Calls the JSON helper of the console cannot make: file uploads (raw or multipart) and downloads. */
-import { ApiError, get } from '../../api';
-
-async function csrfToken(): Promise<string> {
-  return (await get<{ csrfToken: string }>('/api/session')).csrfToken;
-}
-
-async function send<T>(path: string, init: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', 'x-csrf-token': await csrfToken(), ...(init.headers as Record<string, string>) } });
-  } catch {
-    throw new ApiError(0, 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng.');
-  }
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new ApiError(res.status, typeof data.message === 'string' ? data.message : `Lỗi ${res.status}`, data);
-  return data as T;
-}
+import { ApiError, send } from '../../api';
 
 /** A file as the raw request body, its name in x-file-name. */
 export function uploadRaw<T>(path: string, file: File): Promise<T> {
