@@ -12,6 +12,7 @@ import { buildRetriever, type IndexDocument } from '../../src/nlp/retriever';
 import { compileRules } from '../../src/nlp/textRules';
 import { loadUit, NaturalBaseline } from '../eval/retrievalData';
 import { seededRandom, VARIANT_KINDS, VariantMaker } from '../eval/retrievalVariants';
+import { percentile } from './support/child';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -32,10 +33,6 @@ function synthetic(count: number, from: IndexDocument[], rng: () => number): Ind
     out.push({ id: `synthetic-${i + 1}`, question, alternatives: [], keywords: [], answer });
   }
   return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Runs the benchmark (reads --entries, --queries, --natural-queries, --seed from the command line). */

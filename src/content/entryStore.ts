@@ -29,7 +29,6 @@ export interface EntryState {
 }
 
 /** Version notes: what a version did. Content notes change the text; the others move it through the workflow. */
-export type VersionAction = 'seed' | 'create' | 'edit' | 'import' | 'alternative' | 'rollback' | 'submit' | 'return' | 'publish' | 'archive' | 'discard';
 export const CONTENT_ACTIONS: ReadonlySet<string> = new Set(['create', 'edit', 'import', 'alternative', 'rollback']);
 
 /** The text an entry shows in the workspace: the working copy when there is one, else the live one. */

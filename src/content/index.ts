@@ -17,7 +17,7 @@ import type { Executor } from '../store/executor';
 import { listEntries, publishedSummary, reviewOverdue, topicTitles, type EntryFilter, type ListContext } from './catalog';
 import { DocumentLibrary } from './documents';
 import { entryProblems } from './entryInput';
-import { authorsSinceLive, listVersions, viewOf } from './entryStore';
+import { authorsSinceLive, listVersions, statusOf, viewOf } from './entryStore';
 import { diffEntries, entryHistory } from './history';
 import { ImportJobs } from './importJobs';
 import { ContentError } from './messages';
@@ -167,7 +167,7 @@ export class ContentModule {
     const side = (result: ReturnType<typeof draftIndex.search>): TrySide => ({
       decision: decide(result, this.deps.settings.thresholds),
       confidence: round(result.confidence),
-      matches: result.matches.map((m, i) => ({ id: m.id, score: round(m.score), question: result.entries[i].question, status: ws.byId.get(m.id) ? (ws.byId.get(m.id)!.working?.status ?? ws.byId.get(m.id)!.live!.status) : 'published' })),
+      matches: result.matches.map((m, i) => ({ id: m.id, score: round(m.score), question: result.entries[i].question, status: ws.byId.has(m.id) ? statusOf(ws.byId.get(m.id)!) : 'published' })),
       options: suggestions(result, this.deps.settings.thresholds).map((m) => m.id),
     });
     return { published: side(this.deps.knowledge.index.search(q, 5)), draft: side(draftIndex.search(q, 5)) };

@@ -4,7 +4,7 @@
  */
 import type { EntryIssue } from '../kb/entryRules';
 import type { KbProblem } from '../kb/problems';
-import type { RowError } from '../kb/table';
+import { FIELD_OF_COLUMN, type RowError } from '../kb/table';
 
 export class ContentError extends Error {
   constructor(
@@ -35,15 +35,10 @@ export const FIELD_NAMES: Record<string, string> = {
   status: 'Trạng thái',
 };
 
-const COLUMN_FIELDS: Record<string, string> = {
-  source_issuer: 'source.issuer',
-  source_document: 'source.document',
-  source_date: 'source.date',
-  source_url: 'source.url',
-  reviewed_at: 'reviewedAt',
-  valid_from: 'validFrom',
-  valid_to: 'validTo',
-};
+/** A table column's entry field ("valid_from" → "validFrom"); anything else is returned as it is. */
+function fieldOfColumn(column: string | undefined): string {
+  return (FIELD_OF_COLUMN as Record<string, string>)[column ?? ''] ?? column ?? '';
+}
 
 function quoted(message: string): string[] {
   return [...message.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
@@ -57,7 +52,7 @@ function numbers(message: string): string[] {
 export function fieldName(field: string): string {
   const m = /^(\w+)\[(\d+)\]$/.exec(field);
   if (m) return `${FIELD_NAMES[m[1]] ?? m[1]} thứ ${Number(m[2]) + 1}`;
-  return FIELD_NAMES[field] ?? FIELD_NAMES[COLUMN_FIELDS[field] ?? ''] ?? field;
+  return FIELD_NAMES[field] ?? FIELD_NAMES[fieldOfColumn(field)] ?? field;
 }
 
 /** One problem of an entry, in Vietnamese. */
@@ -124,9 +119,9 @@ export function rowErrorText(e: RowError): string {
       return 'Chỉ nhận tệp .csv hoặc .xlsx.';
     case 'empty':
       if (e.row === 1 && !e.column) return 'Tệp không có câu hỏi nào.';
-      return issueText(COLUMN_FIELDS[e.column ?? ''] ?? e.column ?? '', e.code, e.reason);
+      return issueText(fieldOfColumn(e.column), e.code, e.reason);
     default:
-      return issueText(COLUMN_FIELDS[e.column ?? ''] ?? e.column ?? '', e.code, e.reason);
+      return issueText(fieldOfColumn(e.column), e.code, e.reason);
   }
 }
 

@@ -65,11 +65,13 @@ export function groupQuestions<T extends Groupable>(items: readonly T[], rules: 
     for (const [t, x] of w) w.set(t, x / lexical);
     const top = item.matches?.[0];
     if (top && top.score > 0) w.set(`@${top.id}`, options.matchWeight * top.score);
-    return { item, v: w, norm: norm(w) };
+    return { item, v: w, norm: norm(w), repeats: 0 };
   });
+  const textKeys = items.map((it) => it.text.toLowerCase());
   const repeats = new Map<string, number>();
-  for (const it of items) repeats.set(it.text.toLowerCase(), (repeats.get(it.text.toLowerCase()) ?? 0) + 1);
-  weighted.sort((a, b) => (repeats.get(b.item.text.toLowerCase()) ?? 0) - (repeats.get(a.item.text.toLowerCase()) ?? 0));
+  for (const k of textKeys) repeats.set(k, (repeats.get(k) ?? 0) + 1);
+  weighted.forEach((w, i) => (w.repeats = repeats.get(textKeys[i])!));
+  weighted.sort((a, b) => b.repeats - a.repeats);
 
   const groups: Array<{ members: T[]; sum: Vector; norm: number }> = [];
   const postings = new Map<string, number[]>(); // feature → groups that have it

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTemplates, type Templates } from '../kb/templates';
+import { loadTemplates, placeholders, type Templates } from '../kb/templates';
 import { parseSynonyms, parseTeencode, teencodeForms } from '../kb/textRulesFile';
 import type { KbProblem } from '../kb/problems';
 import { compileRules, type CompiledRules, type TextRules } from '../nlp/textRules';
@@ -144,9 +144,6 @@ export async function resetRuleText(deps: { db: Executor; bus: EventBus; kbDir: 
  */
 const NOT_LIVE_PREFIXES = ['case.', 'agencyPage.', 'widget.'];
 export const isLiveTemplate = (key: string): boolean => !NOT_LIVE_PREFIXES.some((p) => key.startsWith(p));
-
-const PLACEHOLDER = /\{(\w+)\}/g;
-const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]));
 
 export function templateDefaults(kbDir: string): Templates {
   return loadTemplates(path.join(kbDir, 'templates.yaml'));

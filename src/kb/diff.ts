@@ -1,5 +1,6 @@
 /** What an import would change in a base: entries added, changed (with the fields that differ) and removed. */
 import type { KbEntry } from '../domain/kb';
+import { ENTRY_FIELDS } from './entryRules';
 
 export interface EntryChange {
   id: string;
@@ -13,18 +14,8 @@ export interface BaseDiff {
   unchanged: number;
 }
 
-const COMPARED: Array<keyof KbEntry> = [
-  'topic',
-  'question',
-  'alternatives',
-  'keywords',
-  'answer',
-  'source',
-  'reviewedAt',
-  'validFrom',
-  'validTo',
-  'status',
-];
+/** Every field of an entry but its id (the key) — the fields the entry rules know, plus the topic. */
+const COMPARED: Array<keyof KbEntry> = ['topic', ...ENTRY_FIELDS.filter((f) => f !== 'id')];
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -3,6 +3,7 @@
  * the same things. Input is loose JSON (from YAML or a spreadsheet row); output is a typed entry plus issues.
  */
 import type { EntrySource, EntryStatus, KbEntry } from '../domain/kb';
+import { hasDiacritics } from '../nlp/normalize';
 
 export interface EntryIssue {
   /** Field path: "answer", "alternatives[2]", "source.date"… */
@@ -60,10 +61,9 @@ function textList(value: unknown): string[] | undefined {
 
 /** Whether an alternative reads like a citizen types: no diacritics at all, or a teencode form in it. */
 export function typedTheCitizenWay(alternative: string, citizenForms?: ReadonlySet<string>): boolean {
-  const lower = alternative.normalize('NFC').toLowerCase();
-  const folded = lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd');
-  if (folded === lower) return true;
+  if (!hasDiacritics(alternative)) return true;
   if (!citizenForms) return false;
+  const lower = alternative.normalize('NFC').toLowerCase();
   return (lower.match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => citizenForms.has(w));
 }
 

@@ -3,7 +3,7 @@
  * Rows are checked with the same rules as the YAML files; an import with any bad row applies nothing.
  */
 import type { KbEntry } from '../domain/kb';
-import { checkEntry, type CheckOptions } from './entryRules';
+import { checkEntry, TOPIC_PATTERN, type CheckOptions } from './entryRules';
 
 export const COLUMNS = [
   'id',
@@ -27,22 +27,28 @@ export const LIST_SEPARATOR = '|';
 /** Topic given to rows of a file without a topic column. */
 export const DEFAULT_TOPIC = 'general';
 
-/** Where a field of KbEntry lives in the table, for row error messages. */
-const COLUMN_OF_FIELD: Record<string, Column> = {
+/** The KbEntry field (path) each column holds; row errors and screens translate between the two with it. */
+export const FIELD_OF_COLUMN: Readonly<Record<Column, string>> = {
   id: 'id',
+  topic: 'topic',
   question: 'question',
   alternatives: 'alternatives',
   keywords: 'keywords',
   answer: 'answer',
-  source: 'source_issuer',
-  'source.issuer': 'source_issuer',
-  'source.document': 'source_document',
-  'source.date': 'source_date',
-  'source.url': 'source_url',
-  reviewedAt: 'reviewed_at',
-  validFrom: 'valid_from',
-  validTo: 'valid_to',
+  source_issuer: 'source.issuer',
+  source_document: 'source.document',
+  source_date: 'source.date',
+  source_url: 'source.url',
+  reviewed_at: 'reviewedAt',
+  valid_from: 'validFrom',
+  valid_to: 'validTo',
   status: 'status',
+};
+
+/** Where a field of KbEntry lives in the table, for row error messages; a missing source points at its first column. */
+const COLUMN_OF_FIELD: Record<string, Column> = {
+  source: 'source_issuer',
+  ...Object.fromEntries(COLUMNS.map((c) => [FIELD_OF_COLUMN[c], c])),
 };
 
 export interface RowError {
@@ -144,11 +150,11 @@ export function rowsToEntries(rows: Array<{ row: number; cells: TableRow }>, opt
         break;
       }
     }
-    if (topic !== DEFAULT_TOPIC && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(topic)) {
+    if (topic !== DEFAULT_TOPIC && !TOPIC_PATTERN.test(topic)) {
       issues.push({ field: 'topic', code: 'invalid-id', message: `topic "${topic}" may use only a–z, digits, ".", "_" and "-"` });
     }
     for (const i of issues) {
-      const column = COLUMN_OF_FIELD[i.field.replace(/\[\d+\]$/, '')] ?? (i.field === 'topic' ? 'topic' : undefined);
+      const column = COLUMN_OF_FIELD[i.field.replace(/\[\d+\]$/, '')];
       errors.push({ row, ...(column ? { column } : {}), code: i.code, reason: i.message });
     }
     if (entry.id) {

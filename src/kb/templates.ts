@@ -29,7 +29,14 @@ export function loadTemplates(file: string): Templates {
   return out;
 }
 
+const PLACEHOLDER = /\{(\w+)\}/g;
+
 /** Replaces {name} placeholders with vars[name]; a placeholder without a value is left as written. */
 export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** The names of a template's {placeholders}. */
+export function placeholders(template: string): Set<string> {
+  return new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
 }

@@ -109,7 +109,6 @@ const schema = z.strictObject({
 });
 
 export type TriageData = z.infer<typeof schema>;
-export type SymptomSpec = TriageData['symptoms'][number];
 
 export class TriageDataError extends Error {
   constructor(
