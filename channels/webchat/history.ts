@@ -1,6 +1,4 @@
 /** What a widget shows after a reload or in a new tab: the session's messages and its conversation's state. */
-import { sql } from 'kysely';
-import type { Dialect } from '../../src/store/db';
 import type { Executor } from '../../src/store/executor';
 import { parseJson } from '../../src/store/ids';
 import type { WidgetAuthor, WidgetConversationState, WidgetMessage, WidgetQuickReply, WidgetStateView } from './protocol';
@@ -49,8 +47,8 @@ function viewOf(state: string, operatorName: string | null, urgency: string): Wi
 }
 
 /** The last messages of every conversation of the session, oldest first; internal notes are never included. */
-export async function historyOfSession(db: Executor, sessionId: string, dialect: Dialect): Promise<WidgetMessage[]> {
-  let query = db
+export async function historyOfSession(db: Executor, sessionId: string): Promise<WidgetMessage[]> {
+  const rows = await db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .select(['messages.id', 'messages.author', 'messages.author_name', 'messages.text', 'messages.quick_replies', 'messages.external_id', 'messages.direction', 'messages.created_at'])
@@ -59,11 +57,11 @@ export async function historyOfSession(db: Executor, sessionId: string, dialect:
     .where('messages.internal', '=', 0)
     .orderBy('messages.created_at', 'desc')
     // Ties (one turn's replies share a time): the question before its answers…
-    .orderBy('messages.direction', 'desc');
-  // …and the answers in the order they were written: SQLite's rowid keeps it; ids are random, so on PostgreSQL
-  // replies written in one turn may come back in another order (see the report: time-ordered ids would fix it).
-  if (dialect === 'sqlite') query = query.orderBy(sql`messages.rowid`, 'desc');
-  const rows = await query.orderBy('messages.id', 'desc').limit(HISTORY_LIMIT).execute();
+    .orderBy('messages.direction', 'desc')
+    // …and the answers in the order they were written (ids are time-ordered).
+    .orderBy('messages.id', 'desc')
+    .limit(HISTORY_LIMIT)
+    .execute();
   return rows.reverse().map((row) => {
     const quickReplies = parseJson<WidgetQuickReply[]>(row.quick_replies, []);
     return {

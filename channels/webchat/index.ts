@@ -132,7 +132,7 @@ export function createWebchatConnector(deps: WebchatDeps): WebchatConnector {
         if (sessionId && sessionId !== session.id) await socket.leave(widgetRoom(sessionId));
         sessionId = session.id;
         await socket.join(widgetRoom(session.id));
-        const [view, history] = await Promise.all([conversationOfSession(store.db, session.id), historyOfSession(store.db, session.id, store.dialect)]);
+        const [view, history] = await Promise.all([conversationOfSession(store.db, session.id), historyOfSession(store.db, session.id)]);
         conversationId = view.conversationId;
         if (conversationId) remember(conversationId, session.id);
         const reply: SessionPayload = { token: token as string, conversationId, state: view.state, history, limits };

@@ -1,4 +1,5 @@
 /** Console users (operators, supervisors, editors, admins) and their sessions. Passwords arrive here already hashed. */
+import { sql } from 'kysely';
 import type { Role } from '../domain/types';
 import type { Executor } from './executor';
 import { newId } from './ids';
@@ -111,14 +112,11 @@ export async function setPasswordHash(db: Executor, id: string, passwordHash: st
 
 /** Counts a failed sign-in; locks the account until `lockUntil` when the count reaches `maxFailures`. */
 export async function recordFailedLogin(db: Executor, id: string, maxFailures: number, lockUntil: string): Promise<{ locked: boolean }> {
-  const row = await db.selectFrom('users').select(['failed_logins']).where('id', '=', id).executeTakeFirstOrThrow();
-  const failures = row.failed_logins + 1;
-  if (failures >= maxFailures) {
-    await db.updateTable('users').set({ failed_logins: 0, locked_until: lockUntil }).where('id', '=', id).execute();
-    return { locked: true };
-  }
-  await db.updateTable('users').set({ failed_logins: failures }).where('id', '=', id).execute();
-  return { locked: false };
+  // Counted in the database, so failures at the same moment are each counted.
+  const row = await db.updateTable('users').set({ failed_logins: sql`failed_logins + 1` }).where('id', '=', id).returning('failed_logins').executeTakeFirstOrThrow();
+  if (row.failed_logins < maxFailures) return { locked: false };
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: lockUntil }).where('id', '=', id).execute();
+  return { locked: true };
 }
 
 export async function clearFailedLogins(db: Executor, id: string): Promise<void> {
